@@ -1,0 +1,1 @@
+"""The catalog: vendors, tools and their plans, subsidies, courses; import and export."""

@@ -1,0 +1,93 @@
+"""The `dx-match` command: the Flask CLI plus init, import, export and demo."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from dx_match import REPO_ROOT, create_app
+
+DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
+
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+def main() -> None:
+    """dx_match: digital tools, subsidies and courses for SMEs."""
+
+
+def init_database() -> int:
+    """Upgrade the schema to the newest migration and sync the built-in taxonomy."""
+    from flask_migrate import upgrade
+
+    from dx_match.taxonomy.services import sync_builtin
+
+    upgrade(directory=current_app.extensions["migrate"].directory)
+    return sync_builtin()
+
+
+@main.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database schema and the built-in taxonomy (safe to run twice)."""
+    changed = init_database()
+    click.echo(f"database ready at {current_app.config['SQLALCHEMY_DATABASE_URI']}")
+    click.echo(f"built-in taxonomy: {changed} terms added or updated")
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
+@with_appcontext
+def import_command(path: Path, dry_run: bool) -> None:
+    """Validate a catalog (directory or file) and import it, or print every problem."""
+    from dx_match.catalog.exchange import import_catalog
+
+    report = import_catalog(path, dry_run=dry_run)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(str(problem))
+        click.echo(f"{len(report.problems)} problem(s); nothing was imported", err=True)
+        sys.exit(1)
+    click.echo("valid; nothing written (--dry-run)" if dry_run else report.summary())
+
+
+@main.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Write .json files instead of .yaml.")
+@with_appcontext
+def export_command(directory: Path, as_json: bool) -> None:
+    """Write the catalog out in the exchange format."""
+    from dx_match.catalog.exchange import export_catalog
+
+    for path in export_catalog(directory, suffix=".json" if as_json else ".yaml"):
+        click.echo(str(path))
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")
+@with_appcontext
+def demo_command(host: str, port: int, no_serve: bool) -> None:
+    """Initialise the database, load the demo catalog and serve the site."""
+    from dx_match.catalog.exchange import import_catalog
+
+    init_database()
+    report = import_catalog(DEMO_CATALOG)
+    if not report.ok:
+        for problem in report.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    click.echo(report.summary())
+    if no_serve:
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"dx_match is running at http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, debug=False, use_reloader=False)

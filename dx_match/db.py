@@ -1,0 +1,77 @@
+"""The declarative base, the constraint naming convention and SQLite connection settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    """The one declarative base of every model."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+    registry = sa.orm.registry(
+        metadata=metadata, type_annotation_map={datetime: sa.DateTime(timezone=True)}
+    )
+
+
+class TimestampMixin:
+    """Creation and update times, set by the database session, never by hand."""
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DxSession(FlaskSession):
+    """Flask-SQLAlchemy's session, except that an explicit bind wins.
+
+    Tests bind the session to one connection holding an outer transaction
+    (rolled back after each test); Flask-SQLAlchemy would otherwise pick its
+    engine and escape that transaction.
+    """
+
+    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+        """Return the explicitly configured bind if there is one."""
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+@sa.event.listens_for(sa.engine.Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    """Let SQLAlchemy, not pysqlite, issue BEGIN; enforce foreign keys; wait on locks."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # pysqlite's own transaction handling breaks SAVEPOINTs (SQLAlchemy's documented recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "begin")
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    """Take the write lock at BEGIN: a deferred BEGIN that reads then writes fails at once."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

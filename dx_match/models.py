@@ -1,0 +1,6 @@
+"""Every model module, imported once so the metadata (and Alembic) sees all tables."""
+
+from dx_match.catalog import models as catalog_models
+from dx_match.taxonomy import models as taxonomy_models
+
+__all__ = ["catalog_models", "taxonomy_models"]

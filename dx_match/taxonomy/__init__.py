@@ -1,0 +1,1 @@
+"""Taxonomy terms (industries, functions, skills, challenges, regions) and code matching."""

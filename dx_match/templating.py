@@ -1,0 +1,95 @@
+"""Jinja helpers shared by every page: catalog text, money, Markdown, taxonomy labels."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import nh3
+import sqlalchemy as sa
+from flask import Flask, g, request, url_for
+from flask_babel import format_currency
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+from dx_match import i18n
+from dx_match.config import UI_LANGUAGES
+from dx_match.extensions import db
+from dx_match.taxonomy.models import Term
+
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, sanitized: vendors write descriptions, visitors read them."""
+    if not text:
+        return Markup("")
+    html = _markdown.render(text)
+    return Markup(nh3.clean(html, link_rel="nofollow noopener noreferrer"))  # noqa: S704 - cleaned
+
+
+def money(amount: Decimal | float | int | None, currency: str) -> str:
+    """An amount in the viewer's locale, whole units for currencies people price that way."""
+    if amount is None:
+        return ""
+    digits = 0 if currency in {"JPY", "TWD", "KRW"} else 2
+    value = Decimal(str(amount)).quantize(Decimal(1) if digits == 0 else Decimal("0.01"))
+    return str(format_currency(value, currency, format=None, currency_digits=digits == 2))
+
+
+def term_labels() -> dict[tuple[str, str], dict[str, str]]:
+    """All taxonomy labels by (kind, code), loaded once per request."""
+    if "term_labels" not in g:
+        rows = db.session.execute(sa.select(Term.kind, Term.code, Term.name))
+        g.term_labels = {(kind, code): name for kind, code, name in rows}
+    labels: dict[tuple[str, str], dict[str, str]] = g.term_labels
+    return labels
+
+
+def term_label(kind: str, code: str) -> str:
+    """The label of a taxonomy code in the viewer's language, or the code itself."""
+    name = term_labels().get((kind, code))
+    if name is None and kind == "regions":
+        import pycountry
+
+        region = pycountry.countries.get(alpha_2=code) or pycountry.subdivisions.get(code=code)
+        return str(region.name) if region else code
+    return i18n.localized(name) if name else code
+
+
+def url_with(**changes: Any) -> str:
+    """The current URL with some query arguments changed (None removes one)."""
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [value]
+    return url_for(request.endpoint or "catalog.home", **(request.view_args or {}), **args)
+
+
+def init_app(app: Flask) -> None:
+    """Register the helpers with Jinja."""
+    app.jinja_env.filters["loc"] = i18n.localized
+    app.jinja_env.filters["loc_html"] = i18n.localized_html
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals.update(
+        money=money,
+        term_label=term_label,
+        url_with=url_with,
+        ui_language=i18n.ui_language,
+        viewer_currency=i18n.viewer_currency,
+        UI_LANGUAGES=UI_LANGUAGES,
+    )
+
+    @app.after_request
+    def remember_choices(response: Any) -> Any:
+        """Keep an explicit language or currency choice in a cookie for the next visit."""
+        lang = request.args.get("lang")
+        if lang in UI_LANGUAGES:
+            response.set_cookie(i18n.LANG_COOKIE, lang, max_age=365 * 86400, samesite="Lax")
+        cur = (request.args.get("cur") or "").upper()
+        if cur in app.config["DX_RATES"]:
+            response.set_cookie(i18n.CURRENCY_COOKIE, cur, max_age=365 * 86400, samesite="Lax")
+        response.headers.setdefault("Content-Language", lang or i18n.ui_language())
+        return response

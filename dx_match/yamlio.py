@@ -1,0 +1,94 @@
+"""Reading and writing catalog files (YAML or JSON), strictly and reproducibly."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class CatalogLoader(yaml.SafeLoader):
+    """YAML 1.2 booleans only: `NO` (Norway) and `on` stay strings, as partners mean them."""
+
+
+CatalogLoader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+CatalogLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+class LoadError(Exception):
+    """A file that is not valid YAML or JSON; the message says where."""
+
+
+def load(path: Path) -> Any:
+    """Parse one catalog file by its extension."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if path.suffix == ".json":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise LoadError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+    try:
+        return yaml.load(text, Loader=CatalogLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise LoadError(f"invalid YAML{where}: {problem}") from exc
+
+
+class CatalogDumper(yaml.SafeDumper):
+    """Block style, Unicode kept readable, keys in the order the format lists them."""
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    number = plain_number(value)
+    if isinstance(number, int):
+        return dumper.represent_int(number)
+    return dumper.represent_float(number)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+CatalogDumper.add_representer(Decimal, _represent_decimal)
+CatalogDumper.add_representer(str, _represent_str)
+
+
+def plain_number(value: Decimal) -> int | float:
+    """An integral Decimal as int, otherwise the shortest float that reads back the same."""
+    normal = value.normalize()
+    if normal == normal.to_integral_value():
+        return int(normal)
+    return float(normal)
+
+
+def dump(data: dict[str, Any], path: Path) -> None:
+    """Write one catalog file, YAML or JSON by its extension."""
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+        return
+    text = yaml.dump(data, Dumper=CatalogDumper, allow_unicode=True, sort_keys=False, width=100)
+    path.write_text(text, encoding="utf-8")
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return plain_number(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__}")

@@ -1,0 +1,118 @@
+"""Shared fixtures: one database per run (SQLite, or PostgreSQL when DX_TEST_DATABASE_URL is
+set) holding the built-in taxonomy and the demo catalog; each test runs inside an outer
+transaction that is rolled back, so a service's commit only releases a savepoint."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+from dx_match import create_app
+from dx_match.catalog.exchange import import_catalog
+from dx_match.cli import DEMO_CATALOG, init_database
+from dx_match.extensions import db
+
+
+def _reset_postgres(url: str) -> None:
+    """Start every run from an empty schema, so migrations run from scratch."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The database of this test run."""
+    url = os.environ.get("DX_TEST_DATABASE_URL")
+    if url:
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The application, with the schema migrated and the demo catalog loaded once."""
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            "DX_ENV": "testing",
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "DX_INSTANCE_PATH": str(instance),
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with application.app_context():
+        init_database()
+        report = import_catalog(DEMO_CATALOG)
+        assert report.ok, "\n".join(map(str, report.problems[:20]))
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app: Flask) -> Iterator[None]:
+    """Run the test in an outer transaction that is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        db.session.remove()
+        db.session.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session.configure(bind=None)
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A CLI runner for the `dx-match` commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def empty_catalog() -> None:
+    """Remove every catalog row (inside the test's transaction): an empty database."""
+    from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
+    from dx_match.taxonomy.models import Term
+
+    for model in (Course, Tool, Subsidy, Vendor):
+        for row in db.session.scalars(sa.select(model)):
+            db.session.delete(row)
+        db.session.flush()
+    db.session.execute(sa.delete(Term).where(Term.builtin.is_(False)))
+    db.session.flush()
+
+
+@pytest.fixture
+def write_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Write catalog files from dicts or text: write_catalog({"tools.yaml": "..."}) -> dir."""
+
+    def write(files: dict[str, str]) -> Path:
+        directory = tmp_path / "catalog"
+        directory.mkdir(exist_ok=True)
+        for name, content in files.items():
+            (directory / name).write_text(content, encoding="utf-8")
+        return directory
+
+    return write
