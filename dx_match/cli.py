@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from dx_match import REPO_ROOT, create_app
@@ -20,6 +20,12 @@ def main() -> None:
     """dx_match: digital tools, subsidies and courses for SMEs."""
 
 
+def register_commands(app: Flask) -> None:
+    """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
+    for command in (init_command, import_command, export_command, demo_command):
+        app.cli.add_command(command)
+
+
 def init_database() -> int:
     """Upgrade the schema to the newest migration and sync the built-in taxonomy."""
     from flask_migrate import upgrade
@@ -30,7 +36,7 @@ def init_database() -> int:
     return sync_builtin()
 
 
-@main.command("init")
+@click.command("init")
 @with_appcontext
 def init_command() -> None:
     """Create or upgrade the database schema and the built-in taxonomy (safe to run twice)."""
@@ -39,7 +45,7 @@ def init_command() -> None:
     click.echo(f"built-in taxonomy: {changed} terms added or updated")
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("path", type=click.Path(exists=True, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Validate only; write nothing.")
 @with_appcontext
@@ -58,7 +64,7 @@ def import_command(path: Path, dry_run: bool) -> None:
     click.echo("valid; nothing written (--dry-run)" if dry_run else report.summary())
 
 
-@main.command("export")
+@click.command("export")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Write .json files instead of .yaml.")
 @with_appcontext
@@ -70,7 +76,7 @@ def export_command(directory: Path, as_json: bool) -> None:
         click.echo(str(path))
 
 
-@main.command("demo")
+@click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the database and exit.")

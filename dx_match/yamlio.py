@@ -20,6 +20,17 @@ CatalogLoader.yaml_implicit_resolvers = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """An impossible date such as 2026-13-01 stays text, so validation can name its field."""
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+CatalogLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 CatalogLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )

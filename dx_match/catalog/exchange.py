@@ -153,7 +153,7 @@ def known_from_database() -> Known:
     known = Known()
     for kind, code in db.session.execute(sa.select(Term.kind, Term.code)):
         known.terms.setdefault(kind, set()).add(code)
-    known.vendors = dict(db.session.execute(sa.select(Vendor.slug, Vendor.kind)).tuples().all())
+    known.vendors = {slug: kind for slug, kind in db.session.execute(sa.select(Vendor.slug, Vendor.kind))}
     known.tools = set(db.session.scalars(sa.select(Tool.slug)))
     known.subsidies = set(db.session.scalars(sa.select(Subsidy.slug)))
     return known
@@ -250,17 +250,16 @@ class _Writer:
             self.report.notes.append(f"{kind} {row['code']}: a built-in code; its labels are kept")
             self.report.unchanged[kind] += 1
             return
-        if term is None:
-            term = Term(kind=kind, code=row["code"], builtin=False)
-            db.session.add(term)
-            self.report.created[kind] += 1
-        elif canonical.term_row(term) == row:
+        if term is not None and canonical.term_row(term) == row:
             self.report.unchanged[kind] += 1
             return
+        parent = row.get("parent") or _parent_by_prefix(kind, row["code"])
+        if term is None:
+            db.session.add(Term(kind=kind, code=row["code"], parent=parent, name=row["name"]))
+            self.report.created[kind] += 1
         else:
+            term.parent, term.name = parent, row["name"]
             self.report.updated[kind] += 1
-        term.parent = row.get("parent") or _parent_by_prefix(kind, row["code"])
-        term.name = row["name"]
         db.session.flush()
 
     def upsert(
@@ -324,16 +323,17 @@ def _links(cls: type[ToolFunction | ToolIndustry | ToolRegion | ToolLanguage], c
 
 def _apply_tool(tool: Tool, row: dict[str, Any]) -> None:
 
+    if tool.id is not None:
+        # Replace links wholesale: delete the old ones first (their keys come back), and before
+        # touching the tool's own columns, so the row is updated (and its version bumped) once.
+        tool.function_links, tool.industry_links, tool.region_links, tool.language_links = [], [], [], []
+        tool.plans = []
+        db.session.flush()
     tool.slug = row["slug"]
     tool.vendor = _vendor(row["vendor"])
     tool.name = row["name"]
     tool.summary = row.get("summary")
     tool.description = row.get("description")
-    # Replace links wholesale; flush first so the old primary keys are gone before re-adding.
-    tool.function_links, tool.industry_links, tool.region_links, tool.language_links = [], [], [], []
-    tool.plans = []
-    if tool.id is not None:
-        db.session.flush()
     tool.function_links = _links(ToolFunction, row["functions"])
     tool.industry_links = _links(ToolIndustry, row.get("industries", []))
     tool.region_links = _links(ToolRegion, row.get("regions", []))

@@ -35,6 +35,7 @@ CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
 
 Problems = list[tuple[str, str]]
+SINGULAR = {"industries": "industry", "functions": "function", "skills": "skill", "challenges": "challenge", "regions": "region"}
 
 
 class FieldError(Exception):
@@ -201,7 +202,7 @@ def code(kind: str, known: Known) -> Callable[[Any], str]:
             return value
         hint = nearest(str(value), valid)
         suffix = f"; did you mean {hint}?" if hint else ""
-        raise FieldError(f"unknown {kind[:-1]} code {value!r}{suffix}")
+        raise FieldError(f"unknown {SINGULAR[kind]} code {value!r}{suffix}")
 
     return rule
 
@@ -298,7 +299,7 @@ def check_term(raw: Any, kind: str, known_codes: set[str]) -> tuple[dict[str, An
 
     def parent(value: Any) -> str:
         if value not in known_codes and not (kind == "regions" and is_region(str(value))):
-            raise FieldError(f"parent {value!r} is not a known {kind[:-1]} code")
+            raise FieldError(f"parent {value!r} is not a known {SINGULAR[kind]} code")
         return str(value)
 
     row.take("code", term_code, required=True)
