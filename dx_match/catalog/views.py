@@ -1,13 +1,251 @@
-"""Public catalog pages."""
+"""Public catalog pages: home, tools, comparison, vendors, subsidies, courses.
+
+Each view parses its arguments into typed values (`filters.py`), asks
+`queries.py` (and the pure `costs.py`) for what to show, and renders.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from babel import Locale, UnknownLocaleError
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import get_locale
+
+from dx_match.catalog import costs, queries
+from dx_match.catalog.filters import (
+    Args,
+    Notice,
+    clamp_page,
+    paginate,
+    parse_compare,
+    parse_country,
+    parse_course_filters,
+    parse_tool_filters,
+    parse_users,
+)
+from dx_match.catalog.models import COURSE_FORMATS, DEPLOYMENTS
+from dx_match.errors import NotFound
+from dx_match.i18n import ui_language, viewer_currency
+from dx_match.taxonomy.codes import FUNCTION_GROUPS
 
 bp = Blueprint("catalog", __name__)
+
+#: The industries the home page and the tool filters offer first: common SME trades.
+COMMON_INDUSTRIES = ("I56", "G47", "C", "F", "Q86", "I55", "H", "G46", "S96", "M")
+#: The countries the tool list's region filter offers (any ISO code works in the URL).
+REGION_CHOICES = ("TW", "JP")
+
+
+def _args() -> Args:
+    return request.args.to_dict(flat=False)
+
+
+def _rates() -> dict[str, Decimal]:
+    rates: dict[str, Decimal] = current_app.config["DX_RATES"]
+    return rates
+
+
+def today() -> date:
+    """The day subsidy windows are judged on."""
+    return date.today()
+
+
+def _currency_notices() -> list[Notice]:
+    """A notice when `?cur=` names a currency we have no rate for."""
+    given = request.args.get("cur")
+    if given and given.upper() not in _rates():
+        return [Notice("cur", given[:10], "unknown")]
+    return []
+
+
+@bp.app_template_global()
+def language_name(tag: str) -> str:
+    """A BCP 47 tag's name in the viewer's language (`ja` -> 日本語), or the tag itself."""
+    try:
+        return str(Locale.parse(tag, sep="-").get_display_name(get_locale()))
+    except (ValueError, UnknownLocaleError):
+        return tag
 
 
 @bp.get("/")
 def home() -> str:
-    """Home page."""
-    return "dx_match"
+    """Search box and entry points by function group and industry."""
+    functions = defaultdict(list)
+    for term in queries.terms("functions"):
+        if term.parent:
+            functions[term.parent].append(term)
+    return render_template(
+        "catalog/home.html",
+        groups=[(group, functions[group]) for group in FUNCTION_GROUPS],
+        function_counts=queries.function_counts(),
+        industry_counts=queries.industry_counts(COMMON_INDUSTRIES),
+        open_subsidies=len(queries.subsidies_by_state(today())["open"]),
+        course_count=queries.count_published_courses(),
+    )
+
+
+@bp.get("/tools")
+def tool_list() -> str:
+    """Tools with facet filters, sorting and pages."""
+    vocabulary = queries.vocabulary()
+    filters, notices = parse_tool_filters(_args(), vocabulary)
+    currency = viewer_currency()
+    result = queries.list_tools(
+        filters, currency=currency, rates=_rates(), lang=ui_language(), page=filters.page
+    )
+    notices += clamp_page(filters.page, result.total)[1] + _currency_notices()
+    function_terms = defaultdict(list)
+    for term in queries.terms("functions"):
+        if term.parent:
+            function_terms[term.parent].append(term.code)
+    languages = queries.tool_languages()
+    return render_template(
+        "catalog/tool_list.html",
+        filters=filters,
+        notices=notices,
+        result=result,
+        currency=currency,
+        common_industries=COMMON_INDUSTRIES,
+        sections=[t.code for t in queries.terms("industries") if len(t.code) == 1],
+        function_groups=[(group, function_terms[group]) for group in FUNCTION_GROUPS],
+        deployments=DEPLOYMENTS,
+        languages=languages + [x for x in filters.languages if x not in languages],
+        regions=[*REGION_CHOICES, *[r for r in [filters.region] if r and r not in REGION_CHOICES]],
+    )
+
+
+@bp.get("/tools/<slug>")
+def tool_detail(slug: str) -> str:
+    """One published tool, its plans, a cost calculator, subsidies and related courses."""
+    tool = queries.tool_by_slug(slug)
+    if tool is None:
+        raise NotFound(f"no published tool {slug!r}")
+    users, notices = parse_users(_args())
+    cost = costs.tool_cost(
+        tool.plans,
+        tool.subsidies,
+        users=users,
+        currency=viewer_currency(),
+        rates=_rates(),
+        today=today(),
+    )
+    return render_template(
+        "catalog/tool_detail.html",
+        tool=tool,
+        cost=cost,
+        notices=notices + _currency_notices(),
+        courses=queries.related_courses(tool),
+        currencies=sorted(_rates()),
+    )
+
+
+@bp.get("/compare")
+def compare() -> str:
+    """Up to four tools side by side."""
+    slugs, users, notices = parse_compare(_args())
+    found = queries.tools_by_slugs(slugs)
+    notices += [Notice("t", slug, "unknown") for slug in slugs if slug not in found]
+    tools = [found[slug] for slug in slugs if slug in found]
+    currency = viewer_currency()
+    monthly = [costs.monthly_cost(tool.plans, users, currency, _rates()) for tool in tools]
+    return render_template(
+        "catalog/compare.html",
+        tools=tools,
+        monthly=monthly,
+        users=users,
+        currency=currency,
+        notices=notices + _currency_notices(),
+        today=today(),
+    )
+
+
+@bp.get("/vendors/<slug>")
+def vendor_detail(slug: str) -> str:
+    """A vendor or training provider with its published tools and courses."""
+    vendor = queries.vendor_by_slug(slug)
+    if vendor is None:
+        raise NotFound(f"no vendor {slug!r}")
+    currency = viewer_currency()
+    tools = queries.vendor_tools(vendor)
+    cards = [queries.ToolCard(t, costs.monthly_cost(t.plans, 1, currency, _rates())) for t in tools]
+    return render_template(
+        "catalog/vendor.html",
+        vendor=vendor,
+        cards=cards,
+        courses=queries.vendor_courses(vendor),
+        currency=currency,
+    )
+
+
+@bp.get("/subsidies")
+def subsidy_list() -> str:
+    """Subsidies grouped by whether they are open today."""
+    country, notices = parse_country(_args())
+    return render_template(
+        "catalog/subsidy_list.html",
+        groups=queries.subsidies_by_state(today(), country),
+        country=country,
+        notices=notices,
+        today=today(),
+    )
+
+
+@bp.get("/subsidies/<slug>")
+def subsidy_detail(slug: str) -> str:
+    """One subsidy: who may apply, what it pays, when, and the tools registered for it."""
+    subsidy = queries.subsidy_by_slug(slug)
+    if subsidy is None:
+        raise NotFound(f"no subsidy {slug!r}")
+    return render_template(
+        "catalog/subsidy_detail.html",
+        subsidy=subsidy,
+        state=subsidy.window_state(today()),
+        tools=queries.registered_tools(subsidy),
+        courses=queries.subsidy_courses(subsidy),
+    )
+
+
+@bp.get("/courses")
+def course_list() -> str:
+    """Courses with filters by skill, format, language and region."""
+    vocabulary = queries.vocabulary()
+    filters, notices = parse_course_filters(_args(), vocabulary)
+    courses = queries.list_courses(filters, ui_language())
+    shown, page, pages = paginate(courses, filters.page)
+    notices += clamp_page(filters.page, len(courses))[1]
+    languages = queries.course_languages()
+    return render_template(
+        "catalog/course_list.html",
+        courses=shown,
+        total=len(courses),
+        page=page,
+        pages=pages,
+        filters=filters,
+        notices=notices,
+        skills=[t.code for t in queries.terms("skills")],
+        formats=COURSE_FORMATS,
+        languages=languages + [x for x in filters.languages if x not in languages],
+        regions=[*REGION_CHOICES, *[r for r in [filters.region] if r and r not in REGION_CHOICES]],
+    )
+
+
+@bp.get("/courses/<slug>")
+def course_detail(slug: str) -> str:
+    """One published course with its sessions, price after subsidies and the tools it teaches."""
+    course = queries.course_by_slug(slug)
+    if course is None:
+        raise NotFound(f"no published course {slug!r}")
+    estimates = [
+        costs.estimate(subsidy, course.price, course.currency or "USD", _rates())
+        for subsidy in course.subsidies
+    ]
+    return render_template(
+        "catalog/course_detail.html",
+        course=course,
+        estimates=estimates,
+        tools=[tool for tool in course.tools if tool.status == queries.PUBLISHED],
+        today=today(),
+    )

@@ -70,7 +70,7 @@ def is_language(tag: str) -> bool:
 @cache
 def is_currency(code: str) -> bool:
     """An ISO 4217 currency code."""
-    return isinstance(code, str) and len(code) == 3 and pycountry.currencies.get(alpha_3=code) is not None
+    return isinstance(code, str) and len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
 
 
 def nearest(code: str, valid: Iterable[str]) -> str | None:
