@@ -14,7 +14,6 @@ from dx_match import REPO_ROOT, create_app
 DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
 
 
-
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """dx_match: digital tools, subsidies and courses for SMEs."""

@@ -68,7 +68,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         raise ConfigError(f"DX_BASE_CURRENCY {base_currency} has no rate in DX_RATES")
     search_backend = env_vars.get("DX_SEARCH_BACKEND", "whoosh")
     if search_backend not in {"whoosh", "tantivy", "postgres"}:
-        raise ConfigError(f"DX_SEARCH_BACKEND must be whoosh, tantivy or postgres, not {search_backend!r}")
+        raise ConfigError(
+            f"DX_SEARCH_BACKEND must be whoosh, tantivy or postgres, not {search_backend!r}"
+        )
     return {
         "DX_ENV": env,
         "DX_INSTANCE_PATH": str(instance_path),

@@ -48,7 +48,9 @@ class DxSession(FlaskSession):
     engine and escape that transaction.
     """
 
-    def get_bind(self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any) -> Any:
+    def get_bind(
+        self, mapper: Any = None, clause: Any = None, bind: Any = None, **kwargs: Any
+    ) -> Any:
         """Return the explicitly configured bind if there is one."""
         if bind is None and self.bind is not None:
             return self.bind

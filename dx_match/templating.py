@@ -25,7 +25,7 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = _markdown.render(text)
-    return Markup(nh3.clean(html, link_rel="nofollow noopener noreferrer"))  # noqa: S704 - cleaned
+    return Markup(nh3.clean(html, link_rel="nofollow noopener noreferrer"))
 
 
 def money(amount: Decimal | float | int | None, currency: str) -> str:
@@ -50,11 +50,16 @@ def term_label(kind: str, code: str) -> str:
     """The label of a taxonomy code in the viewer's language, or the code itself."""
     name = term_labels().get((kind, code))
     if name is None and kind == "regions":
-        import pycountry
-
-        region = pycountry.countries.get(alpha_2=code) or pycountry.subdivisions.get(code=code)
-        return str(region.name) if region else code
+        return region_name(code)
     return i18n.localized(name) if name else code
+
+
+def region_name(code: str) -> str:
+    """The English ISO name of a region code that has no label of ours."""
+    import pycountry
+
+    region = pycountry.countries.get(alpha_2=code) or pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
+    return str(region.name) if region else code
 
 
 def url_with(**changes: Any) -> str:
@@ -65,7 +70,8 @@ def url_with(**changes: Any) -> str:
             args.pop(key, None)
         else:
             args[key] = value if isinstance(value, list) else [value]
-    return url_for(request.endpoint or "catalog.home", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **args}
+    return url_for(request.endpoint or "catalog.home", **values)
 
 
 def init_app(app: Flask) -> None:

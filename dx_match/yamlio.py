@@ -50,9 +50,11 @@ def load(path: Path) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise LoadError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from exc
+            raise LoadError(
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from exc
     try:
-        return yaml.load(text, Loader=CatalogLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=CatalogLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -91,7 +93,9 @@ def plain_number(value: Decimal) -> int | float:
 def dump(data: dict[str, Any], path: Path) -> None:
     """Write one catalog file, YAML or JSON by its extension."""
     if path.suffix == ".json":
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+        path.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n"
+        )
         return
     text = yaml.dump(data, Dumper=CatalogDumper, allow_unicode=True, sort_keys=False, width=100)
     path.write_text(text, encoding="utf-8")

@@ -51,7 +51,9 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
         ({"DX_SEARCH_BACKEND": "solr"}, "DX_SEARCH_BACKEND must be"),
     ],
 )
-def test_bad_configuration_is_refused_with_the_key_named(environ: dict[str, str], message: str) -> None:
+def test_bad_configuration_is_refused_with_the_key_named(
+    environ: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigError, match=message):
         from_environment(environ)
 

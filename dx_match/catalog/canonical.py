@@ -14,7 +14,9 @@ from dx_match.catalog.validation import COURSE_FIELDS, SUBSIDY_FIELDS, TOOL_FIEL
 from dx_match.taxonomy.models import Term
 
 
-def _compact(fields: tuple[str, ...], values: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def _compact(
+    fields: tuple[str, ...], values: dict[str, Any], extra: dict[str, Any]
+) -> dict[str, Any]:
     """Drop absent values and defaults, keep the format's field order, extensions last."""
     row = {name: values[name] for name in fields if values.get(name) not in (None, [], {})}
     return row | dict(sorted(extra.items()))
@@ -26,7 +28,11 @@ def _money(value: Decimal | None) -> Decimal | None:
 
 def term_row(term: Term) -> dict[str, Any]:
     """An extra taxonomy term."""
-    return _compact(("code", "parent", "name"), {"code": term.code, "parent": term.parent, "name": term.name}, {})
+    return _compact(
+        ("code", "parent", "name"),
+        {"code": term.code, "parent": term.parent, "name": term.name},
+        {},
+    )
 
 
 def vendor_row(vendor: Vendor) -> dict[str, Any]:

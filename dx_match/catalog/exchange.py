@@ -112,7 +112,10 @@ def catalog_files(path: Path) -> tuple[list[Path], list[str]]:
     skipped = sorted(
         p.name for p in path.iterdir() if p.suffix in SUFFIXES and p.is_file() and p not in found
     )
-    notes = [f"{path / name}: not a catalog file name ({', '.join(FILE_STEMS)}), skipped" for name in skipped]
+    notes = [
+        f"{path / name}: not a catalog file name ({', '.join(FILE_STEMS)}), skipped"
+        for name in skipped
+    ]
     return found, notes
 
 
@@ -129,18 +132,24 @@ def read_rows(files: list[Path], report: ImportReport) -> dict[str, list[RawRow]
         if data is None:
             continue  # an empty file is an empty catalog
         if not isinstance(data, dict):
-            report.problems.append(Problem(name, 0, "-", "the file must be a map of top-level keys"))
+            report.problems.append(
+                Problem(name, 0, "-", "the file must be a map of top-level keys")
+            )
             continue
         for key, items in data.items():
             if key not in TOP_LEVEL_KEYS:
                 expected = ", ".join(TOP_LEVEL_KEYS)
-                report.problems.append(Problem(name, 0, str(key), f"unknown top-level key; expected {expected}"))
+                report.problems.append(
+                    Problem(name, 0, str(key), f"unknown top-level key; expected {expected}")
+                )
             elif items is None:
                 continue
             elif not isinstance(items, list):
                 report.problems.append(Problem(name, 0, key, "must be a list of rows"))
             else:
-                rows[key].extend(RawRow(name, index, item) for index, item in enumerate(items, start=1))
+                rows[key].extend(
+                    RawRow(name, index, item) for index, item in enumerate(items, start=1)
+                )
     return rows
 
 
@@ -153,13 +162,15 @@ def known_from_database() -> Known:
     known = Known()
     for kind, code in db.session.execute(sa.select(Term.kind, Term.code)):
         known.terms.setdefault(kind, set()).add(code)
-    known.vendors = {slug: kind for slug, kind in db.session.execute(sa.select(Vendor.slug, Vendor.kind))}
+    known.vendors = dict(db.session.execute(sa.select(Vendor.slug, Vendor.kind)).all())
     known.tools = set(db.session.scalars(sa.select(Tool.slug)))
     known.subsidies = set(db.session.scalars(sa.select(Subsidy.slug)))
     return known
 
 
-def validate(rows: dict[str, list[RawRow]], known: Known, report: ImportReport) -> dict[str, list[dict[str, Any]]]:
+def validate(
+    rows: dict[str, list[RawRow]], known: Known, report: ImportReport
+) -> dict[str, list[dict[str, Any]]]:
     """Validate every row; return canonical rows by kind. Problems go to the report."""
 
     def record(raw: RawRow, problems: Problems) -> None:
@@ -173,8 +184,12 @@ def validate(rows: dict[str, list[RawRow]], known: Known, report: ImportReport) 
     for raw in rows["vendors"]:
         if isinstance(slug := _field(raw.data, "slug"), str):
             known.vendors[slug] = str(_field(raw.data, "kind") or "software")
-    known.tools.update(s for s in (_field(r.data, "slug") for r in rows["tools"]) if isinstance(s, str))
-    known.subsidies.update(s for s in (_field(r.data, "slug") for r in rows["subsidies"]) if isinstance(s, str))
+    known.tools.update(
+        s for s in (_field(r.data, "slug") for r in rows["tools"]) if isinstance(s, str)
+    )
+    known.subsidies.update(
+        s for s in (_field(r.data, "slug") for r in rows["subsidies"]) if isinstance(s, str)
+    )
 
     valid: dict[str, list[dict[str, Any]]] = {}
     for kind in TERM_KINDS:
@@ -298,7 +313,9 @@ def _extra(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
 def _by_slug(model: type[Subsidy] | type[Tool], slugs: list[str]) -> list[Any]:
     if not slugs:
         return []
-    return list(db.session.scalars(sa.select(model).where(model.slug.in_(slugs)).order_by(model.slug)))
+    return list(
+        db.session.scalars(sa.select(model).where(model.slug.in_(slugs)).order_by(model.slug))
+    )
 
 
 def _vendor(slug: str) -> Vendor:
@@ -317,7 +334,9 @@ def _apply_vendor(vendor: Vendor, row: dict[str, Any]) -> None:
     vendor.extra = _extra(row, VENDOR_FIELDS)
 
 
-def _links(cls: type[ToolFunction | ToolIndustry | ToolRegion | ToolLanguage], codes: list[str]) -> list[Any]:
+def _links(
+    cls: type[ToolFunction | ToolIndustry | ToolRegion | ToolLanguage], codes: list[str]
+) -> list[Any]:
     return [cls(code=code, position=index) for index, code in enumerate(codes)]
 
 
@@ -326,7 +345,12 @@ def _apply_tool(tool: Tool, row: dict[str, Any]) -> None:
     if tool.id is not None:
         # Replace links wholesale: delete the old ones first (their keys come back), and before
         # touching the tool's own columns, so the row is updated (and its version bumped) once.
-        tool.function_links, tool.industry_links, tool.region_links, tool.language_links = [], [], [], []
+        tool.function_links, tool.industry_links, tool.region_links, tool.language_links = (
+            [],
+            [],
+            [],
+            [],
+        )
         tool.plans = []
         db.session.flush()
     tool.slug = row["slug"]

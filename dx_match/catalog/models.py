@@ -75,7 +75,9 @@ class Tool(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("vendors.id", ondelete="RESTRICT"), index=True)
+    vendor_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vendors.id", ondelete="RESTRICT"), index=True
+    )
     name: Mapped[Localized] = mapped_column(sa.JSON)
     summary: Mapped[Localized | None] = mapped_column(sa.JSON)
     description: Mapped[Localized | None] = mapped_column(sa.JSON)
@@ -102,7 +104,9 @@ class Tool(TimestampMixin, Base):
     industry_links: Mapped[list[ToolIndustry]] = relationship(cascade="all, delete-orphan")
     region_links: Mapped[list[ToolRegion]] = relationship(cascade="all, delete-orphan")
     language_links: Mapped[list[ToolLanguage]] = relationship(cascade="all, delete-orphan")
-    subsidies: Mapped[list[Subsidy]] = relationship(secondary=tool_subsidies, order_by="Subsidy.slug")
+    subsidies: Mapped[list[Subsidy]] = relationship(
+        secondary=tool_subsidies, order_by="Subsidy.slug"
+    )
 
     @property
     def functions(self) -> list[str]:
@@ -128,7 +132,9 @@ class Tool(TimestampMixin, Base):
 class _CodeLink:
     """A tool's link to one taxonomy code, kept in its listed order."""
 
-    tool_id: Mapped[int] = mapped_column(sa.ForeignKey("tools.id", ondelete="CASCADE"), primary_key=True)
+    tool_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tools.id", ondelete="CASCADE"), primary_key=True
+    )
     code: Mapped[str] = mapped_column(sa.String(40), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -219,7 +225,9 @@ class Course(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
-    provider_id: Mapped[int] = mapped_column(sa.ForeignKey("vendors.id", ondelete="RESTRICT"), index=True)
+    provider_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("vendors.id", ondelete="RESTRICT"), index=True
+    )
     title: Mapped[Localized] = mapped_column(sa.JSON)
     description: Mapped[Localized | None] = mapped_column(sa.JSON)
     skills: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
@@ -238,7 +246,9 @@ class Course(TimestampMixin, Base):
     sessions: Mapped[list[CourseSession]] = relationship(
         back_populates="course", order_by="CourseSession.position", cascade="all, delete-orphan"
     )
-    subsidies: Mapped[list[Subsidy]] = relationship(secondary=course_subsidies, order_by="Subsidy.slug")
+    subsidies: Mapped[list[Subsidy]] = relationship(
+        secondary=course_subsidies, order_by="Subsidy.slug"
+    )
     tools: Mapped[list[Tool]] = relationship(secondary=course_tools, order_by="Tool.slug")
 
 
@@ -248,11 +258,12 @@ class CourseSession(Base):
     __tablename__ = "course_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    course_id: Mapped[int] = mapped_column(sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True)
+    course_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("courses.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(default=0)
     starts: Mapped[date]
     capacity: Mapped[int | None]
     extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     course: Mapped[Course] = relationship(back_populates="sessions")
-

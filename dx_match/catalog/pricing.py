@@ -59,11 +59,15 @@ def tool_monthly_cost(
         cost = plan_monthly_cost(plan, users)
         if cost is None:
             continue
-        costs.append(cost if cost == 0 else convert(cost, plan.currency or currency, currency, rates))
+        costs.append(
+            cost if cost == 0 else convert(cost, plan.currency or currency, currency, rates)
+        )
     return min(costs) if costs else None
 
 
-def cheapest_plan(plans: Iterable[PlanPrice], users: int, currency: str, rates: Mapping[str, Decimal]) -> int | None:
+def cheapest_plan(
+    plans: Iterable[PlanPrice], users: int, currency: str, rates: Mapping[str, Decimal]
+) -> int | None:
     """The index of the plan that gives the tool's monthly cost, or None if quote-only."""
     best: tuple[Decimal, int] | None = None
     for index, plan in enumerate(plans):
@@ -112,7 +116,9 @@ def _either(conditions: list[bool | None]) -> bool | None:
     return None
 
 
-def _in_currency(amount: Decimal | None, company: Company, target: str, rates: Mapping[str, Decimal]) -> Decimal | None:
+def _in_currency(
+    amount: Decimal | None, company: Company, target: str, rates: Mapping[str, Decimal]
+) -> Decimal | None:
     return None if amount is None else convert(amount, company.currency, target, rates)
 
 
@@ -165,10 +171,14 @@ class SubsidyTerms:
     min_amount: Decimal | None = None
 
 
-def subsidy_amount(eligible_cost: Decimal, cost_currency: str, terms: SubsidyTerms, rates: Mapping[str, Decimal]) -> Decimal:
-    """min(rate x eligible cost, max_amount), or 0 when that stays below min_amount; in cost_currency."""
+def subsidy_amount(
+    eligible_cost: Decimal, cost_currency: str, terms: SubsidyTerms, rates: Mapping[str, Decimal]
+) -> Decimal:
+    """min(rate x cost, max_amount) in cost_currency, or 0 when that is below min_amount."""
     cap = convert(terms.max_amount, terms.currency, cost_currency, rates)
     amount = min(terms.rate * eligible_cost, cap)
-    if terms.min_amount is not None and amount < convert(terms.min_amount, terms.currency, cost_currency, rates):
+    if terms.min_amount is not None and amount < convert(
+        terms.min_amount, terms.currency, cost_currency, rates
+    ):
         return Decimal(0)
     return amount

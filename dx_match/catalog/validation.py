@@ -35,7 +35,13 @@ CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
 
 Problems = list[tuple[str, str]]
-SINGULAR = {"industries": "industry", "functions": "function", "skills": "skill", "challenges": "challenge", "regions": "region"}
+SINGULAR = {
+    "industries": "industry",
+    "functions": "function",
+    "skills": "skill",
+    "challenges": "challenge",
+    "regions": "region",
+}
 
 
 class FieldError(Exception):
@@ -196,7 +202,9 @@ def code(kind: str, known: Known) -> Callable[[Any], str]:
         if kind == "regions":
             if isinstance(value, str) and known.has_region(value):
                 return value
-            raise FieldError(f"{value!r} is not an ISO 3166 country or subdivision code (e.g. TW, JP-13)")
+            raise FieldError(
+                f"{value!r} is not an ISO 3166 country or subdivision code (e.g. TW, JP-13)"
+            )
         valid = known.terms.get(kind, set())
         if isinstance(value, str) and value in valid:
             return value
@@ -292,7 +300,9 @@ def check_term(raw: Any, kind: str, known_codes: set[str]) -> tuple[dict[str, An
 
     def term_code(value: Any) -> str:
         if not isinstance(value, str) or not TERM_CODE.match(value):
-            raise FieldError(f"{value!r} is not a code: letters, digits, '.', '_' or '-', at most 40")
+            raise FieldError(
+                f"{value!r} is not a code: letters, digits, '.', '_' or '-', at most 40"
+            )
         if kind == "regions" and is_region(value):
             raise FieldError(f"{value} is an ISO region already; add only codes ISO does not have")
         return value
@@ -376,7 +386,10 @@ def check_tool(raw: Any, known: Known) -> tuple[dict[str, Any], Problems]:
     row.take("integrations", string_list(tag))
     plans = row.raw.get("plans")
     if not isinstance(plans, list) or not plans:
-        row.fail("plans", "at least one plan is required (use [{model: quote}] when prices are on request)")
+        row.fail(
+            "plans",
+            "at least one plan is required (use [{model: quote}] when prices are on request)",
+        )
     else:
         checked = []
         for index, plan in enumerate(plans, start=1):
@@ -455,7 +468,9 @@ def check_course(raw: Any, known: Known) -> tuple[dict[str, Any], Problems]:
     trainers = {s for s, kind in known.vendors.items() if kind in {"training", "both"}}
     provider = row.take("provider", reference("vendor", known.vendors), required=True)
     if provider is not None and provider not in trainers:
-        row.fail("provider", f"vendor {provider!r} is not a training provider (kind training or both)")
+        row.fail(
+            "provider", f"vendor {provider!r} is not a training provider (kind training or both)"
+        )
     row.take("title", text, required=True)
     row.take("description", text)
     row.take("skills", string_list(code("skills", known)), required=True)

@@ -38,7 +38,9 @@ def fits_industry(listed: Iterable[str], code: str) -> bool:
 def fits_region(listed: Iterable[str], code: str) -> bool:
     """A row with no regions is available anywhere; otherwise one must cover `code`."""
     listed = list(listed)
-    return not listed or any(region_covers(item, code) or region_covers(code, item) for item in listed)
+    return not listed or any(
+        region_covers(item, code) or region_covers(code, item) for item in listed
+    )
 
 
 def group_of(function_code: str) -> str:
@@ -70,7 +72,12 @@ def is_language(tag: str) -> bool:
 @cache
 def is_currency(code: str) -> bool:
     """An ISO 4217 currency code."""
-    return isinstance(code, str) and len(code) == 3 and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+    return (
+        isinstance(code, str)
+        and len(code) == 3
+        and code.isupper()
+        and pycountry.currencies.get(alpha_3=code) is not None
+    )
 
 
 def nearest(code: str, valid: Iterable[str]) -> str | None:

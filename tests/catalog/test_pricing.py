@@ -127,7 +127,12 @@ def test_sme_definitions(definition: str, company: Company, expected: bool | Non
     ("cost", "currency", "terms", "expected"),
     [
         (D(100_000), "JPY", SubsidyTerms(D("0.5"), D(4_500_000), "JPY", D(50_000)), D(50_000)),
-        (D(99_998), "JPY", SubsidyTerms(D("0.5"), D(4_500_000), "JPY", D(50_000)), D(0)),  # below minimum
+        (
+            D(99_998),
+            "JPY",
+            SubsidyTerms(D("0.5"), D(4_500_000), "JPY", D(50_000)),
+            D(0),
+        ),  # below minimum
         (D(10_000_000), "JPY", SubsidyTerms(D("0.5"), D(4_500_000), "JPY"), D(4_500_000)),  # capped
         (D(64_000), "TWD", SubsidyTerms(D(1), D(30_000), "TWD"), D(30_000)),
         (D(3_200), "TWD", SubsidyTerms(D("0.5"), D(150), "JPY"), D(32)),  # cap converted from JPY

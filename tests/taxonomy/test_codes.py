@@ -59,12 +59,34 @@ def test_function_groups() -> None:
     assert group_of("hr.payroll") == "hr"
 
 
-@pytest.mark.parametrize(("tag", "ok"), [("zh-TW", True), ("ja", True), ("en", True), ("ko", True), ("vi", True), ("xx", False), ("klingon", False), ("", False)])
+@pytest.mark.parametrize(
+    ("tag", "ok"),
+    [
+        ("zh-TW", True),
+        ("ja", True),
+        ("en", True),
+        ("ko", True),
+        ("vi", True),
+        ("xx", False),
+        ("klingon", False),
+        ("", False),
+    ],
+)
 def test_is_language(tag: str, ok: bool) -> None:
     assert is_language(tag) is ok
 
 
-@pytest.mark.parametrize(("code", "ok"), [("TW", True), ("TW-TPE", True), ("JP-13", True), ("NO", True), ("XX", False), ("JP-99", False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        ("TW", True),
+        ("TW-TPE", True),
+        ("JP-13", True),
+        ("NO", True),
+        ("XX", False),
+        ("JP-99", False),
+    ],
+)
 def test_is_region(code: str, ok: bool) -> None:
     assert is_region(code) is ok
 
@@ -94,7 +116,9 @@ def test_builtin_taxonomy_is_complete_and_trilingual() -> None:
 
 def test_sync_builtin_is_idempotent() -> None:
     assert sync_builtin() == 0
-    term = db.session.execute(sa.select(Term).filter_by(kind="functions", code="sales.pos")).scalar_one()
+    term = db.session.execute(
+        sa.select(Term).filter_by(kind="functions", code="sales.pos")
+    ).scalar_one()
     term.name = {"en": "changed"}
     db.session.commit()
     assert sync_builtin() == 1
