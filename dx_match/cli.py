@@ -93,6 +93,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(report.summary())
     if no_serve:
         return
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"dx_match is running at http://{host}:{port}/  (Ctrl+C to stop)")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    # Flask refuses app.run() inside its own CLI; the development server is werkzeug's anyway.
+    run_simple(host, port, app, threaded=True)

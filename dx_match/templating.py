@@ -17,6 +17,7 @@ from dx_match.config import UI_LANGUAGES
 from dx_match.extensions import db
 from dx_match.taxonomy.models import Term
 
+WHOLE_UNIT_CURRENCIES = {"TWD", "JPY", "KRW"}
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
@@ -29,12 +30,13 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def money(amount: Decimal | float | int | None, currency: str) -> str:
-    """An amount in the viewer's locale, whole units for currencies people price that way."""
+    """An amount in the viewer's locale; TWD, JPY and KRW in whole units as people price them."""
     if amount is None:
         return ""
-    digits = 0 if currency in {"JPY", "TWD", "KRW"} else 2
-    value = Decimal(str(amount)).quantize(Decimal(1) if digits == 0 else Decimal("0.01"))
-    return str(format_currency(value, currency, format=None, currency_digits=digits == 2))
+    if currency in WHOLE_UNIT_CURRENCIES:
+        value = Decimal(str(amount)).quantize(Decimal(1))
+        return str(format_currency(value, currency, format="¤#,##0", currency_digits=False))
+    return str(format_currency(Decimal(str(amount)), currency))
 
 
 def term_labels() -> dict[tuple[str, str], dict[str, str]]:

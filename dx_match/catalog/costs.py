@@ -1,4 +1,4 @@
-"""Pure cost views for pages: a tool's plans and cost for N users in a currency, and subsidy estimates.
+"""Pure cost views for pages: a tool's plans and cost for N users, and subsidy estimates.
 
 The rules live in `pricing.py`; this module only arranges them for display.
 It takes anything shaped like a plan or a subsidy (the models qualify), so it
@@ -16,7 +16,6 @@ from typing import Protocol
 from dx_match.catalog.pricing import (
     PlanPrice,
     SubsidyTerms,
-    cheapest_plan,
     convert,
     plan_monthly_cost,
     subsidy_amount,
@@ -59,20 +58,42 @@ def plan_price(plan: PlanLike) -> PlanPrice:
     return PlanPrice(plan.model, plan.price, plan.currency, plan.min_users)
 
 
-def _in(amount: Decimal, source: str | None, currency: str, rates: Mapping[str, Decimal]) -> Decimal:
-    return amount if amount == 0 else convert(amount, source or currency, currency, rates)
+def _in(
+    amount: Decimal, source: str | None, currency: str, rates: Mapping[str, Decimal]
+) -> Decimal | None:
+    """`amount` in `currency`; None when there is no rate for its currency (a catalog gap)."""
+    if amount == 0:
+        return amount
+    try:
+        return convert(amount, source or currency, currency, rates)
+    except ValueError:
+        return None
+
+
+def _viewer_costs(
+    prices: Sequence[PlanPrice], users: int, currency: str, rates: Mapping[str, Decimal]
+) -> list[Decimal | None]:
+    """Each plan's monthly cost in `currency` (None for quote, or with no rate to convert)."""
+    costs = []
+    for price in prices:
+        monthly = plan_monthly_cost(price, users)
+        costs.append(None if monthly is None else _in(monthly, price.currency, currency, rates))
+    return costs
+
+
+def _cheapest(costs: Sequence[Decimal | None]) -> int | None:
+    """The index of the lowest known cost (the first of equals), as pricing.cheapest_plan."""
+    known = [(cost, index) for index, cost in enumerate(costs) if cost is not None]
+    return min(known)[1] if known else None
 
 
 def monthly_cost(
     plans: Sequence[PlanLike], users: int, currency: str, rates: Mapping[str, Decimal]
 ) -> Decimal | None:
     """The tool's monthly cost (its cheapest non-quote plan) in `currency`; None if quote-only."""
-    prices = [plan_price(plan) for plan in plans]
-    index = cheapest_plan(prices, users, currency, rates)
-    if index is None:
-        return None
-    cost = plan_monthly_cost(prices[index], users)
-    return None if cost is None else _in(cost, prices[index].currency, currency, rates)
+    costs = _viewer_costs([plan_price(plan) for plan in plans], users, currency, rates)
+    index = _cheapest(costs)
+    return None if index is None else costs[index]
 
 
 def first_year_cost(plan: PlanPrice, users: int) -> Decimal | None:
@@ -134,7 +155,10 @@ def estimate(
     """The subsidy amount on `cost` and the cost left after it, both in `currency`."""
     if cost is None:
         return None, None
-    amount = subsidy_amount(cost, currency, subsidy_terms(subsidy), rates)
+    try:
+        amount = subsidy_amount(cost, currency, subsidy_terms(subsidy), rates)
+    except ValueError:  # no rate for the subsidy's currency: cannot say
+        return None, None
     return amount, cost - amount
 
 
@@ -149,16 +173,23 @@ def tool_cost(
 ) -> ToolCost:
     """Everything the cost calculator shows for a tool."""
     prices = [plan_price(plan) for plan in plans]
-    cheapest = cheapest_plan(prices, users, currency, rates)
-    rows = []
-    for index, price in enumerate(prices):
-        monthly = plan_monthly_cost(price, users)
-        viewer = None if monthly is None else _in(monthly, price.currency, currency, rates)
-        rows.append(PlanCost(index, price.model, monthly, price.currency, viewer, index == cheapest))
+    viewer_costs = _viewer_costs(prices, users, currency, rates)
+    cheapest = _cheapest(viewer_costs)
+    rows = [
+        PlanCost(
+            index,
+            price.model,
+            plan_monthly_cost(price, users),
+            price.currency,
+            viewer_costs[index],
+            index == cheapest,
+        )
+        for index, price in enumerate(prices)
+    ]
     monthly_total: Decimal | None = None
     first_year: Decimal | None = None
     if cheapest is not None:
-        monthly_total = rows[cheapest].monthly_viewer
+        monthly_total = viewer_costs[cheapest]
         year = first_year_cost(prices[cheapest], users)
         first_year = None if year is None else _in(year, prices[cheapest].currency, currency, rates)
     estimates = []

@@ -39,7 +39,7 @@ FALSE_WORDS = frozenset({"", "0", "false", "off", "no"})
 class Notice:
     """One query value that was dropped or changed, and why.
 
-    `problem` is one of: unknown, not_number, out_of_range, too_many, too_long.
+    `problem` is one of: unknown, not_number, out_of_range, too_many, too_long, past_end.
     """
 
     field: str
@@ -118,10 +118,14 @@ class _Parser:
 
     def values(self, key: str) -> list[str]:
         """Every non-empty value of `key`; comma-separated values count as several."""
-        items = []
+        items: list[str] = []
         for raw in self.args.get(key, ()):
             items.extend(part.strip() for part in raw.split(","))
         return [item for item in items if item]
+
+    def raw(self, key: str) -> list[str]:
+        """Every non-empty value of `key` as given (for numbers, where a comma groups digits)."""
+        return [value.strip() for value in self.args.get(key, ()) if value.strip()]
 
     def codes(
         self,
@@ -141,7 +145,9 @@ class _Parser:
                 self.notices.append(Notice(key, value[:40], "unknown", nearest(code, options)))
         return tuple(kept)
 
-    def single(self, key: str, valid: Callable[[str], bool], normalize: Callable[[str], str] = str) -> str | None:
+    def single(
+        self, key: str, valid: Callable[[str], bool], normalize: Callable[[str], str] = str
+    ) -> str | None:
         """One valid code for `key`; extra values are dropped with a notice."""
         codes = self.codes(key, valid, normalize)
         if len(codes) > 1:
@@ -150,7 +156,7 @@ class _Parser:
 
     def integer(self, key: str, default: int, maximum: int) -> int:
         """A whole number from 1 to `maximum`, else `default` with a notice."""
-        values = self.values(key)
+        values = self.raw(key)
         if not values:
             return default
         value = values[-1]
@@ -165,7 +171,7 @@ class _Parser:
 
     def amount(self, key: str) -> Decimal | None:
         """A finite amount >= 0, else None with a notice."""
-        values = self.values(key)
+        values = self.raw(key)
         if not values:
             return None
         value = values[-1]
@@ -195,7 +201,7 @@ class _Parser:
 
     def choice(self, key: str, options: Sequence[str], default: str) -> str:
         """One of `options`, else `default` with a notice."""
-        values = self.values(key)
+        values = self.raw(key)
         if not values:
             return default
         if values[-1] in options:
@@ -306,5 +312,5 @@ def clamp_page(page: int, total: int, size: int = PAGE_SIZE) -> tuple[int, list[
     """The page to show: past the last page shows the last one, with a notice."""
     last = page_count(total, size)
     if page > last:
-        return last, [Notice("page", str(page), "out_of_range", limit=last)]
+        return last, [Notice("page", str(page), "past_end", limit=last)]
     return page, []

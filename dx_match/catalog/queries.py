@@ -59,12 +59,12 @@ def _course_loads() -> tuple[Any, ...]:
     )
 
 
-def published_tools() -> Select[tuple[Tool]]:
+def published_tools() -> Select[Tool]:
     """Published tools with everything a card shows."""
     return sa.select(Tool).where(Tool.status == PUBLISHED).options(*_tool_loads())
 
 
-def published_courses() -> Select[tuple[Course]]:
+def published_courses() -> Select[Course]:
     """Published courses with their provider, sessions and subsidies."""
     return sa.select(Course).where(Course.status == PUBLISHED).options(*_course_loads())
 
@@ -100,12 +100,14 @@ def _link_exists(link: type[Any], condition: sa.ColumnElement[bool]) -> sa.Colum
     return sa.exists().where(link.tool_id == Tool.id, condition)
 
 
-def tool_list_select(filters: ToolFilters) -> Select[tuple[Tool]]:
+def tool_list_select(filters: ToolFilters) -> Select[Tool]:
     """Published tools narrowed by every facet the database can judge (not price or text)."""
     query = published_tools()
     if filters.industries:
         # Prefix rule: a tool listed for `I` fits `I56`; a tool with no industries fits all.
-        fits = sa.or_(*(sa.literal(code).startswith(ToolIndustry.code) for code in filters.industries))
+        fits = sa.or_(
+            *(sa.literal(code).startswith(ToolIndustry.code) for code in filters.industries)
+        )
         query = query.where(
             sa.or_(~_link_exists(ToolIndustry, sa.true()), _link_exists(ToolIndustry, fits))
         )
@@ -334,7 +336,9 @@ def subsidy_by_slug(slug: str) -> Subsidy | None:
 
 def registered_tools(subsidy: Subsidy) -> list[Tool]:
     """Published tools registered for the subsidy."""
-    query = published_tools().where(Tool.subsidies.any(Subsidy.id == subsidy.id)).order_by(Tool.slug)
+    query = (
+        published_tools().where(Tool.subsidies.any(Subsidy.id == subsidy.id)).order_by(Tool.slug)
+    )
     return list(db.session.scalars(query).unique())
 
 
@@ -359,7 +363,9 @@ def _course_fits(course: Course, filters: CourseFilters) -> bool:
     if filters.languages and course.language not in filters.languages:
         return False
     # A course with no region is taught anywhere (online); otherwise regions must overlap.
-    return not filters.region or fits_region([course.region] if course.region else [], filters.region)
+    return not filters.region or fits_region(
+        [course.region] if course.region else [], filters.region
+    )
 
 
 def list_courses(filters: CourseFilters, lang: str) -> list[Course]:

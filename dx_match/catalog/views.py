@@ -7,8 +7,10 @@ Each view parses its arguments into typed values (`filters.py`), asks
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
 from flask import Blueprint, current_app, render_template, request
@@ -26,9 +28,10 @@ from dx_match.catalog.filters import (
     parse_tool_filters,
     parse_users,
 )
-from dx_match.catalog.models import COURSE_FORMATS, DEPLOYMENTS
+from dx_match.catalog.models import COURSE_FORMATS, DEPLOYMENTS, Course, Tool
+from dx_match.catalog.pricing import convert
 from dx_match.errors import NotFound
-from dx_match.i18n import ui_language, viewer_currency
+from dx_match.i18n import localized, pick, ui_language, viewer_currency
 from dx_match.taxonomy.codes import FUNCTION_GROUPS
 
 bp = Blueprint("catalog", __name__)
@@ -37,6 +40,8 @@ bp = Blueprint("catalog", __name__)
 COMMON_INDUSTRIES = ("I56", "G47", "C", "F", "Q86", "I55", "H", "G46", "S96", "M")
 #: The countries the tool list's region filter offers (any ISO code works in the URL).
 REGION_CHOICES = ("TW", "JP")
+
+Named = TypeVar("Named", Tool, Course)
 
 
 def _args() -> Args:
@@ -51,6 +56,17 @@ def _rates() -> dict[str, Decimal]:
 def today() -> date:
     """The day subsidy windows are judged on."""
     return date.today()
+
+
+def _by_name(rows: Iterable[Named], field: str = "name") -> list[Named]:
+    """Rows sorted by their name (or title) in the viewer's language."""
+    lang = ui_language()
+    return sorted(rows, key=lambda row: (localized(getattr(row, field), lang).casefold(), row.slug))
+
+
+def _with_chosen(options: Sequence[str], chosen: Iterable[str]) -> list[str]:
+    """The options a filter offers, plus any valid chosen value that is not among them."""
+    return [*options, *(value for value in chosen if value not in options)]
 
 
 def _currency_notices() -> list[Notice]:
@@ -68,6 +84,14 @@ def language_name(tag: str) -> str:
         return str(Locale.parse(tag, sep="-").get_display_name(get_locale()))
     except (ValueError, UnknownLocaleError):
         return tag
+
+
+@bp.app_template_global()
+def text_lang(value: str | dict[str, str] | None) -> str | None:
+    """The language catalog text is shown in, when it differs from the page's (for `lang=`)."""
+    lang = ui_language()
+    actual = pick(value, lang)[1]
+    return actual if actual not in (None, lang) else None
 
 
 @bp.get("/")
@@ -112,8 +136,8 @@ def tool_list() -> str:
         sections=[t.code for t in queries.terms("industries") if len(t.code) == 1],
         function_groups=[(group, function_terms[group]) for group in FUNCTION_GROUPS],
         deployments=DEPLOYMENTS,
-        languages=languages + [x for x in filters.languages if x not in languages],
-        regions=[*REGION_CHOICES, *[r for r in [filters.region] if r and r not in REGION_CHOICES]],
+        languages=_with_chosen(languages, filters.languages),
+        regions=_with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
     )
 
 
@@ -169,13 +193,13 @@ def vendor_detail(slug: str) -> str:
     if vendor is None:
         raise NotFound(f"no vendor {slug!r}")
     currency = viewer_currency()
-    tools = queries.vendor_tools(vendor)
+    tools = _by_name(queries.vendor_tools(vendor))
     cards = [queries.ToolCard(t, costs.monthly_cost(t.plans, 1, currency, _rates())) for t in tools]
     return render_template(
         "catalog/vendor.html",
         vendor=vendor,
         cards=cards,
-        courses=queries.vendor_courses(vendor),
+        courses=_by_name(queries.vendor_courses(vendor), "title"),
         currency=currency,
     )
 
@@ -203,8 +227,8 @@ def subsidy_detail(slug: str) -> str:
         "catalog/subsidy_detail.html",
         subsidy=subsidy,
         state=subsidy.window_state(today()),
-        tools=queries.registered_tools(subsidy),
-        courses=queries.subsidy_courses(subsidy),
+        tools=_by_name(queries.registered_tools(subsidy)),
+        courses=_by_name(queries.subsidy_courses(subsidy), "title"),
     )
 
 
@@ -227,8 +251,8 @@ def course_list() -> str:
         notices=notices,
         skills=[t.code for t in queries.terms("skills")],
         formats=COURSE_FORMATS,
-        languages=languages + [x for x in filters.languages if x not in languages],
-        regions=[*REGION_CHOICES, *[r for r in [filters.region] if r and r not in REGION_CHOICES]],
+        languages=_with_chosen(languages, filters.languages),
+        regions=_with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
     )
 
 
@@ -238,14 +262,20 @@ def course_detail(slug: str) -> str:
     course = queries.course_by_slug(slug)
     if course is None:
         raise NotFound(f"no published course {slug!r}")
+    currency = course.currency or viewer_currency()
     estimates = [
-        costs.estimate(subsidy, course.price, course.currency or "USD", _rates())
-        for subsidy in course.subsidies
+        costs.estimate(subsidy, course.price, currency, _rates()) for subsidy in course.subsidies
     ]
+    viewer = viewer_currency()
+    converted = None
+    if course.price and currency != viewer and currency in _rates():
+        converted = convert(course.price, currency, viewer, _rates())
     return render_template(
         "catalog/course_detail.html",
         course=course,
         estimates=estimates,
-        tools=[tool for tool in course.tools if tool.status == queries.PUBLISHED],
+        converted=converted,
+        viewer=viewer,
+        tools=_by_name(tool for tool in course.tools if tool.status == queries.PUBLISHED),
         today=today(),
     )

@@ -14,9 +14,7 @@ class Term(Base):
     """A taxonomy code with its parent and labels; `builtin` rows come from taxonomy.yaml."""
 
     __tablename__ = "taxonomy_terms"
-    __table_args__ = (
-        sa.UniqueConstraint("kind", "code", name="uq_taxonomy_terms_kind_code"),
-    )
+    __table_args__ = (sa.UniqueConstraint("kind", "code", name="uq_taxonomy_terms_kind_code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))
