@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import errors, i18n, models, templating
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
+    from dx_match.search.views import bp as search_bp
     from dx_match.extensions import babel, csrf, db, migrate
 
     assert models.__all__  # all tables registered before the engine is used
@@ -41,5 +42,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     templating.init_app(app)
     errors.register_handlers(app)
     app.register_blueprint(catalog_bp)
+    app.register_blueprint(search_bp)
     register_commands(app)
     return app

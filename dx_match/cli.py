@@ -21,7 +21,9 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
-    for command in (init_command, import_command, export_command, demo_command):
+    from dx_match.search.cli import search_group
+
+    for command in (init_command, import_command, export_command, demo_command, search_group):
         app.cli.add_command(command)
 
 
@@ -60,7 +62,20 @@ def import_command(path: Path, dry_run: bool) -> None:
             click.echo(str(problem))
         click.echo(f"{len(report.problems)} problem(s); nothing was imported", err=True)
         sys.exit(1)
-    click.echo("valid; nothing written (--dry-run)" if dry_run else report.summary())
+    if dry_run:
+        click.echo("valid; nothing written (--dry-run)")
+        return
+    click.echo(report.summary())
+    _bring_search_up_to_date()
+
+
+def _bring_search_up_to_date() -> None:
+    """Apply the import to the search index (the CLI is not a request: it may write it)."""
+    from dx_match.search.service import search_service
+
+    service = search_service()
+    changed = service.drain() if service.backend.has_index() else service.rebuild()
+    click.echo(f"search index: {changed} tools updated")
 
 
 @click.command("export")
@@ -91,6 +106,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
             click.echo(str(problem))
         sys.exit(1)
     click.echo(report.summary())
+    _bring_search_up_to_date()
     if no_serve:
         return
     from werkzeug.serving import run_simple

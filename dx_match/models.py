@@ -1,6 +1,8 @@
 """Every model module, imported once so the metadata (and Alembic) sees all tables."""
 
 from dx_match.catalog import models as catalog_models
+from dx_match.search import models as search_models
+from dx_match.search import sync as search_sync
 from dx_match.taxonomy import models as taxonomy_models
 
-__all__ = ["catalog_models", "taxonomy_models"]
+__all__ = ["catalog_models", "search_models", "search_sync", "taxonomy_models"]

@@ -17,6 +17,8 @@ from dx_match import create_app
 from dx_match.catalog.exchange import import_catalog
 from dx_match.cli import DEMO_CATALOG, init_database
 from dx_match.extensions import db
+from dx_match.search.backends.whoosh_backend import WhooshBackend
+from dx_match.search.service import EXTENSION_KEY, SearchService, search_service
 
 
 def _reset_postgres(url: str) -> None:
@@ -55,6 +57,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         init_database()
         report = import_catalog(DEMO_CATALOG)
         assert report.ok, "\n".join(map(str, report.problems[:20]))
+        search_service(application).rebuild()
         db.session.remove()
     yield application
     with application.app_context():
@@ -116,3 +119,19 @@ def write_catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
         return directory
 
     return write
+
+
+@pytest.fixture
+def search_sandbox(app: Flask, tmp_path: Path) -> Iterator[SearchService]:
+    """A search service on a fresh index of its own, for tests that write to the index.
+
+    The index is files, outside the rolled-back transaction: a test that drains the
+    outbox must not leave the shared index out of step with the database.
+    """
+    original = app.extensions.get(EXTENSION_KEY)
+    service = SearchService(WhooshBackend(tmp_path / "whoosh"), tmp_path / "indexer.lock")
+    app.extensions[EXTENSION_KEY] = service
+    service.rebuild()
+    yield service
+    service.backend.close()
+    app.extensions[EXTENSION_KEY] = original

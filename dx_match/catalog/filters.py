@@ -28,7 +28,8 @@ MAX_USERS = 100_000
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
 MAX_NUMBER_LENGTH = 20  # characters; longer "numbers" are noise, not prices
-TOOL_SORTS = ("name", "price", "newest")
+TOOL_SORTS = ("relevance", "name", "price", "newest")
+PRICE_BANDS = ("free", "under_30", "30_100", "100_300", "over_300")  # USD-equivalent bands
 SUBSIDY_COUNTRIES = ("TW", "JP")
 SLUG = re.compile(r"^[a-z0-9-]{2,80}$")
 TRUE_WORDS = frozenset({"1", "true", "on", "yes"})
@@ -67,13 +68,14 @@ class ToolFilters:
     industries: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()
     max_price: Decimal | None = None
+    price_bands: tuple[str, ...] = ()
     users: int = 1
     deployments: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     region: str | None = None
     subsidy: bool = False
     trial: bool = False
-    sort: str = "name"
+    sort: str = "relevance"
     page: int = 1
 
     @property
@@ -84,6 +86,7 @@ class ToolFilters:
             self.industries,
             self.functions,
             self.max_price is not None,
+            self.price_bands,
             self.deployments,
             self.languages,
             self.region,
@@ -246,13 +249,14 @@ def parse_tool_filters(args: Args, vocabulary: Vocabulary) -> tuple[ToolFilters,
             "function", vocabulary.functions.__contains__, str.lower, vocabulary.functions
         ),
         max_price=p.amount("max_price"),
+        price_bands=p.codes("price", PRICE_BANDS.__contains__, str.lower, PRICE_BANDS),
         users=p.integer("users", 1, MAX_USERS),
         deployments=p.codes("deployment", DEPLOYMENTS.__contains__, str.lower, DEPLOYMENTS),
         languages=p.codes("language", is_language, _language_tag),
         region=p.single("region", _region_rule(vocabulary), str.upper),
         subsidy=p.flag("subsidy"),
         trial=p.flag("trial"),
-        sort=p.choice("sort", TOOL_SORTS, "name"),
+        sort=p.choice("sort", TOOL_SORTS, "relevance"),
         page=p.integer("page", 1, MAX_PAGE),
     )
     return filters, p.notices

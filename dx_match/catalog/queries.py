@@ -1,13 +1,13 @@
 """Read-side queries for the public pages, eager-loading what the templates touch.
 
-The tool list's text match (`match_text`) is a stop-gap: the search issue
-replaces it with a real engine, so it stays one function with one caller.
+The tool list itself is search's (dx_match/search/listing.py); these queries
+serve the pages that show one item and the home page's counts.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,8 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
-from dx_match.catalog import costs
-from dx_match.catalog.filters import CourseFilters, ToolFilters, Vocabulary, paginate
+from dx_match.catalog.filters import CourseFilters, Vocabulary
 from dx_match.catalog.models import (
     Course,
     Subsidy,
@@ -26,19 +25,18 @@ from dx_match.catalog.models import (
     ToolFunction,
     ToolIndustry,
     ToolLanguage,
-    ToolRegion,
     Vendor,
 )
 from dx_match.extensions import db
 from dx_match.i18n import localized
-from dx_match.taxonomy.codes import FUNCTION_GROUPS, fits_region, function_covers, group_of
+from dx_match.taxonomy.codes import fits_region, function_covers, group_of
 from dx_match.taxonomy.models import Term
 
 PUBLISHED = "published"
 WINDOW_ORDER = ("open", "upcoming", "closed")
 
 
-def _tool_loads() -> tuple[Any, ...]:
+def tool_loads() -> tuple[Any, ...]:
     """Everything a tool card, detail page or comparison reads."""
     return (
         joinedload(Tool.vendor),
@@ -61,7 +59,7 @@ def _course_loads() -> tuple[Any, ...]:
 
 def published_tools() -> Select[Tool]:
     """Published tools with everything a card shows."""
-    return sa.select(Tool).where(Tool.status == PUBLISHED).options(*_tool_loads())
+    return sa.select(Tool).where(Tool.status == PUBLISHED).options(*tool_loads())
 
 
 def published_courses() -> Select[Course]:
@@ -96,119 +94,12 @@ def terms(kind: str, parent: str | None = None) -> list[Term]:
 # -- tool list -----------------------------------------------------------------
 
 
-def _link_exists(link: type[Any], condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:
-    return sa.exists().where(link.tool_id == Tool.id, condition)
-
-
-def tool_list_select(filters: ToolFilters) -> Select[Tool]:
-    """Published tools narrowed by every facet the database can judge (not price or text)."""
-    query = published_tools()
-    if filters.industries:
-        # Prefix rule: a tool listed for `I` fits `I56`; a tool with no industries fits all.
-        fits = sa.or_(
-            *(sa.literal(code).startswith(ToolIndustry.code) for code in filters.industries)
-        )
-        query = query.where(
-            sa.or_(~_link_exists(ToolIndustry, sa.true()), _link_exists(ToolIndustry, fits))
-        )
-    if filters.functions:
-        covers = sa.or_(
-            *(
-                ToolFunction.code.startswith(code + ".") if code in FUNCTION_GROUPS
-                else ToolFunction.code == code
-                for code in filters.functions
-            )
-        )  # fmt: skip
-        query = query.where(_link_exists(ToolFunction, covers))
-    if filters.deployments:
-        query = query.where(Tool.deployment.in_(filters.deployments))
-    if filters.languages:
-        query = query.where(_link_exists(ToolLanguage, ToolLanguage.code.in_(filters.languages)))
-    if filters.region:
-        region = filters.region
-        covers_region = sa.or_(
-            ToolRegion.code == region,
-            sa.literal(region).startswith(ToolRegion.code + "-"),
-            ToolRegion.code.startswith(region + "-"),
-        )
-        query = query.where(
-            sa.or_(~_link_exists(ToolRegion, sa.true()), _link_exists(ToolRegion, covers_region))
-        )
-    if filters.subsidy:
-        query = query.where(Tool.subsidies.any())
-    if filters.trial:
-        query = query.where(Tool.trial_days > 0)
-    return query
-
-
-def _texts(value: str | dict[str, str] | None) -> list[str]:
-    if value is None:
-        return []
-    return [value] if isinstance(value, str) else list(value.values())
-
-
-def match_text(tools: Iterable[Tool], q: str) -> list[Tool]:
-    """Tools whose name, summary or vendor name contains `q` in any language, ignoring case.
-
-    The search issue replaces this with a ranked engine; keep it the only text matcher.
-    """
-    needle = q.casefold()
-    if not needle:
-        return list(tools)
-    return [
-        tool
-        for tool in tools
-        if any(
-            needle in text.casefold()
-            for text in (*_texts(tool.name), *_texts(tool.summary), *_texts(tool.vendor.name))
-        )
-    ]
-
-
 @dataclass(frozen=True)
 class ToolCard:
     """A tool in a list, with its monthly cost for the viewer."""
 
     tool: Tool
     monthly: Decimal | None
-
-
-@dataclass(frozen=True)
-class ToolPage:
-    """One page of the tool list."""
-
-    cards: list[ToolCard]
-    total: int
-    page: int
-    pages: int
-
-
-def _sort_key(sort: str, lang: str) -> Any:
-    def by_name(card: ToolCard) -> tuple[str, str]:
-        return localized(card.tool.name, lang).casefold(), card.tool.slug
-
-    if sort == "price":
-        return lambda c: (c.monthly is None, c.monthly or Decimal(0), by_name(c))
-    if sort == "newest":
-        return lambda c: (-c.tool.created_at.timestamp(), c.tool.slug)
-    return by_name
-
-
-def list_tools(
-    filters: ToolFilters, *, currency: str, rates: Mapping[str, Decimal], lang: str, page: int
-) -> ToolPage:
-    """The tools matching `filters`, costed for the viewer, sorted, one page of them."""
-    tools = match_text(db.session.scalars(tool_list_select(filters)).unique(), filters.q)
-    cards = [
-        ToolCard(tool, costs.monthly_cost(tool.plans, filters.users, currency, rates))
-        for tool in tools
-    ]
-    if filters.max_price is not None:
-        limit = filters.max_price
-        cards = [c for c in cards if c.monthly is not None and c.monthly <= limit]
-    cards.sort(key=_sort_key(filters.sort, lang))
-    shown, page, pages = paginate(cards, page)
-    return ToolPage(shown, len(cards), page, pages)
 
 
 def tool_languages() -> list[str]:

@@ -25,10 +25,9 @@ from dx_match.catalog.filters import (
     parse_compare,
     parse_country,
     parse_course_filters,
-    parse_tool_filters,
     parse_users,
 )
-from dx_match.catalog.models import COURSE_FORMATS, DEPLOYMENTS, Course, Tool
+from dx_match.catalog.models import COURSE_FORMATS, Course, Tool
 from dx_match.catalog.pricing import convert
 from dx_match.errors import NotFound
 from dx_match.i18n import localized, pick, ui_language, viewer_currency
@@ -44,11 +43,13 @@ REGION_CHOICES = ("TW", "JP")
 Named = TypeVar("Named", Tool, Course)
 
 
-def _args() -> Args:
+def request_args() -> Args:
+    """The query string as lists of values."""
     return request.args.to_dict(flat=False)
 
 
-def _rates() -> dict[str, Decimal]:
+def rates() -> dict[str, Decimal]:
+    """The configured conversion rates."""
     rates: dict[str, Decimal] = current_app.config["DX_RATES"]
     return rates
 
@@ -64,15 +65,15 @@ def _by_name(rows: Iterable[Named], field: str = "name") -> list[Named]:
     return sorted(rows, key=lambda row: (localized(getattr(row, field), lang).casefold(), row.slug))
 
 
-def _with_chosen(options: Sequence[str], chosen: Iterable[str]) -> list[str]:
+def with_chosen(options: Sequence[str], chosen: Iterable[str]) -> list[str]:
     """The options a filter offers, plus any valid chosen value that is not among them."""
     return [*options, *(value for value in chosen if value not in options)]
 
 
-def _currency_notices() -> list[Notice]:
+def currency_notices() -> list[Notice]:
     """A notice when `?cur=` names a currency we have no rate for."""
     given = request.args.get("cur")
-    if given and given.upper() not in _rates():
+    if given and given.upper() not in rates():
         return [Notice("cur", given[:10], "unknown")]
     return []
 
@@ -111,77 +112,47 @@ def home() -> str:
     )
 
 
-@bp.get("/tools")
-def tool_list() -> str:
-    """Tools with facet filters, sorting and pages."""
-    vocabulary = queries.vocabulary()
-    filters, notices = parse_tool_filters(_args(), vocabulary)
-    currency = viewer_currency()
-    result = queries.list_tools(
-        filters, currency=currency, rates=_rates(), lang=ui_language(), page=filters.page
-    )
-    notices += clamp_page(filters.page, result.total)[1] + _currency_notices()
-    function_terms = defaultdict(list)
-    for term in queries.terms("functions"):
-        if term.parent:
-            function_terms[term.parent].append(term.code)
-    languages = queries.tool_languages()
-    return render_template(
-        "catalog/tool_list.html",
-        filters=filters,
-        notices=notices,
-        result=result,
-        currency=currency,
-        common_industries=COMMON_INDUSTRIES,
-        sections=[t.code for t in queries.terms("industries") if len(t.code) == 1],
-        function_groups=[(group, function_terms[group]) for group in FUNCTION_GROUPS],
-        deployments=DEPLOYMENTS,
-        languages=_with_chosen(languages, filters.languages),
-        regions=_with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
-    )
-
-
 @bp.get("/tools/<slug>")
 def tool_detail(slug: str) -> str:
     """One published tool, its plans, a cost calculator, subsidies and related courses."""
     tool = queries.tool_by_slug(slug)
     if tool is None:
         raise NotFound(f"no published tool {slug!r}")
-    users, notices = parse_users(_args())
+    users, notices = parse_users(request_args())
     cost = costs.tool_cost(
         tool.plans,
         tool.subsidies,
         users=users,
         currency=viewer_currency(),
-        rates=_rates(),
+        rates=rates(),
         today=today(),
     )
     return render_template(
         "catalog/tool_detail.html",
         tool=tool,
         cost=cost,
-        notices=notices + _currency_notices(),
+        notices=notices + currency_notices(),
         courses=queries.related_courses(tool),
-        currencies=sorted(_rates()),
+        currencies=sorted(rates()),
     )
 
 
 @bp.get("/compare")
 def compare() -> str:
     """Up to four tools side by side."""
-    slugs, users, notices = parse_compare(_args())
+    slugs, users, notices = parse_compare(request_args())
     found = queries.tools_by_slugs(slugs)
     notices += [Notice("t", slug, "unknown") for slug in slugs if slug not in found]
     tools = [found[slug] for slug in slugs if slug in found]
     currency = viewer_currency()
-    monthly = [costs.monthly_cost(tool.plans, users, currency, _rates()) for tool in tools]
+    monthly = [costs.monthly_cost(tool.plans, users, currency, rates()) for tool in tools]
     return render_template(
         "catalog/compare.html",
         tools=tools,
         monthly=monthly,
         users=users,
         currency=currency,
-        notices=notices + _currency_notices(),
+        notices=notices + currency_notices(),
         today=today(),
     )
 
@@ -194,7 +165,7 @@ def vendor_detail(slug: str) -> str:
         raise NotFound(f"no vendor {slug!r}")
     currency = viewer_currency()
     tools = _by_name(queries.vendor_tools(vendor))
-    cards = [queries.ToolCard(t, costs.monthly_cost(t.plans, 1, currency, _rates())) for t in tools]
+    cards = [queries.ToolCard(t, costs.monthly_cost(t.plans, 1, currency, rates())) for t in tools]
     return render_template(
         "catalog/vendor.html",
         vendor=vendor,
@@ -207,7 +178,7 @@ def vendor_detail(slug: str) -> str:
 @bp.get("/subsidies")
 def subsidy_list() -> str:
     """Subsidies grouped by whether they are open today."""
-    country, notices = parse_country(_args())
+    country, notices = parse_country(request_args())
     return render_template(
         "catalog/subsidy_list.html",
         groups=queries.subsidies_by_state(today(), country),
@@ -236,7 +207,7 @@ def subsidy_detail(slug: str) -> str:
 def course_list() -> str:
     """Courses with filters by skill, format, language and region."""
     vocabulary = queries.vocabulary()
-    filters, notices = parse_course_filters(_args(), vocabulary)
+    filters, notices = parse_course_filters(request_args(), vocabulary)
     courses = queries.list_courses(filters, ui_language())
     shown, page, pages = paginate(courses, filters.page)
     notices += clamp_page(filters.page, len(courses))[1]
@@ -251,8 +222,8 @@ def course_list() -> str:
         notices=notices,
         skills=[t.code for t in queries.terms("skills")],
         formats=COURSE_FORMATS,
-        languages=_with_chosen(languages, filters.languages),
-        regions=_with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
+        languages=with_chosen(languages, filters.languages),
+        regions=with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
     )
 
 
@@ -264,12 +235,12 @@ def course_detail(slug: str) -> str:
         raise NotFound(f"no published course {slug!r}")
     currency = course.currency or viewer_currency()
     estimates = [
-        costs.estimate(subsidy, course.price, currency, _rates()) for subsidy in course.subsidies
+        costs.estimate(subsidy, course.price, currency, rates()) for subsidy in course.subsidies
     ]
     viewer = viewer_currency()
     converted = None
-    if course.price and currency != viewer and currency in _rates():
-        converted = convert(course.price, currency, viewer, _rates())
+    if course.price and currency != viewer and currency in rates():
+        converted = convert(course.price, currency, viewer, rates())
     return render_template(
         "catalog/course_detail.html",
         course=course,

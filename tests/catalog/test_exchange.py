@@ -13,6 +13,7 @@ from dx_match.catalog.exchange import export_catalog, import_catalog
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.cli import DEMO_CATALOG
 from dx_match.extensions import db
+from dx_match.search.service import SearchService
 from dx_match.taxonomy.models import Term
 
 PARTNER = Path(__file__).parent.parent / "data" / "partner_catalog"
@@ -399,10 +400,15 @@ def test_cli_import_prints_problems_and_exits_non_zero(
     assert "2 problem(s); nothing was imported" in result.stderr
 
 
-def test_cli_import_and_export(runner: FlaskCliRunner, tmp_path: Path, empty_catalog: None) -> None:
+def test_cli_import_and_export(
+    runner: FlaskCliRunner, tmp_path: Path, search_sandbox: SearchService, empty_catalog: None
+) -> None:
     result = runner.invoke(args=["import", str(PARTNER)])
     assert result.exit_code == 0, result.output
     assert "tools: 2 created, 0 updated, 0 unchanged" in result.stdout
+    # The CLI brings the index up to date: the demo tools are gone, the partner's are found.
+    assert search_sandbox.check().ok
+    assert search_sandbox.backend.ids() == {t.id for t in db.session.scalars(sa.select(Tool))}
     again = runner.invoke(args=["import", str(PARTNER)])
     assert "tools: 0 created, 0 updated, 2 unchanged" in again.stdout
     exported = runner.invoke(args=["export", str(tmp_path / "out")])

@@ -304,7 +304,7 @@ def test_pagination(client: FlaskClient) -> None:
 
 
 def test_empty_state(client: FlaskClient) -> None:
-    html = get(client, "/tools", q="no tool is called this")
+    html = get(client, "/tools", q="zzqxv wvvyk")
     assert total(html) == 0
     assert "No tools match" in html
     assert 'href="/tools"' in html

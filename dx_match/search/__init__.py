@@ -1,0 +1,1 @@
+"""Multilingual faceted search over published tools: one analyzer, several text backends."""

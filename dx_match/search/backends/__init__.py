@@ -1,0 +1,1 @@
+"""Text backends: each indexes SearchDocuments and evaluates a TextQuery to {tool id: score}."""

@@ -1,0 +1,163 @@
+"""Whoosh (whoosh-reloaded): the embedded default, an on-disk index under the instance folder."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh import index, query
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
+from whoosh.searching import Searcher
+
+from dx_match.search.backends.base import Progress
+from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
+from dx_match.search.query import TextQuery
+
+WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
+BATCH = 2000
+
+
+def schema() -> Schema:
+    """Pre-tokenized text fields (split on spaces) with their boosts, and the tool id."""
+    fields = {
+        name: TEXT(analyzer=SpaceSeparatedTokenizer(), field_boost=boost, phrase=False)
+        for name, boost in FIELD_BOOSTS.items()
+    }
+    return Schema(id=ID(stored=True, unique=True), **fields)
+
+
+class WhooshBackend:
+    """An index directory behind a `current` symlink, swapped atomically on rebuild."""
+
+    name = "whoosh"
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.Lock()
+        self._searcher: Searcher | None = None
+        self._ids: list[int] = []
+
+    @property
+    def current(self) -> Path:
+        """The symlink to the live index directory."""
+        return self.root / "current"
+
+    def has_index(self) -> bool:
+        """True when the live index opens."""
+        try:
+            index.open_dir(str(self.current)).close()
+        except Exception:
+            return False
+        return True
+
+    def _open(self) -> index.Index:
+        return index.open_dir(str(self.current))
+
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: Progress | None = None
+    ) -> None:
+        """Write a new index directory, then point `current` at it in one rename."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        target = self.root / f"index-{time.time_ns()}"
+        target.mkdir()
+        ix = index.create_in(str(target), schema())
+        writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
+        count = 0
+        for document in documents:
+            writer.add_document(id=str(document.id), **document.fields)
+            count += 1
+            if progress and count % 500 == 0:
+                progress(500)
+        writer.commit(optimize=True)
+        if progress:
+            progress(count % 500)
+        link = self.root / f".current-{time.time_ns()}"
+        link.symlink_to(target.name)
+        link.replace(self.current)  # atomic: readers see the old or the new index
+        self._forget_searcher()
+        for old in self.root.glob("index-*"):
+            if old != target:
+                shutil.rmtree(old, ignore_errors=True)
+
+    def upsert(self, documents: Iterable[SearchDocument]) -> None:
+        """Replace documents by id in one commit."""
+        ix = self._open()
+        with ix.writer(timeout=WRITER_TIMEOUT) as writer:
+            for document in documents:
+                writer.update_document(id=str(document.id), **document.fields)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        """Delete documents by id in one commit."""
+        ix = self._open()
+        with ix.writer(timeout=WRITER_TIMEOUT) as writer:
+            for tool_id in ids:
+                writer.delete_by_term("id", str(tool_id))
+
+    def _forget_searcher(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+            self._searcher = None
+
+    def _fresh_searcher(self) -> tuple[Searcher, list[int]]:
+        """A searcher on the newest commit, and its document number -> tool id table."""
+        with self._lock:
+            searcher = self._searcher
+            if searcher is not None and not searcher.up_to_date():
+                searcher.close()
+                searcher = None
+            if searcher is None:
+                try:
+                    searcher = self._open().searcher()
+                except (OSError, index.EmptyIndexError):
+                    # The live index was swapped underneath us; open the new one.
+                    searcher = self._open().searcher()
+                reader = searcher.reader()
+                ids = [0] * reader.doc_count_all()
+                for docnum, stored in reader.iter_docs():
+                    ids[docnum] = int(stored["id"])
+                self._searcher, self._ids = searcher, ids
+            return searcher, self._ids
+
+    def search(self, text_query: TextQuery) -> dict[int, float]:
+        """All matching ids with BM25F scores."""
+        if text_query.empty:
+            return {}
+        searcher, ids = self._fresh_searcher()
+        results = searcher.search(to_whoosh(text_query), limit=None)
+        return {ids[hit.docnum]: float(hit.score) for hit in results}
+
+    def ids(self) -> set[int]:
+        """Every indexed tool id."""
+        _searcher, ids = self._fresh_searcher()
+        reader = _searcher.reader()
+        return {ids[docnum] for docnum in reader.all_doc_ids()}
+
+    def close(self) -> None:
+        """Close the cached searcher."""
+        self._forget_searcher()
+
+
+def _term(term: str) -> query.Query:
+    return query.Or([query.Term(name, term) for name in TEXT_FIELDS])
+
+
+def to_whoosh(text_query: TextQuery) -> query.Query:
+    """The TextQuery as a Whoosh query tree (no query-string parsing: nothing is syntax)."""
+    clauses = [
+        query.Or(
+            [
+                query.And([_term(term) for term in alternative])
+                for alternative in clause.alternatives
+            ]
+        )
+        for clause in text_query.clauses
+    ]
+    required = query.And(clauses) if text_query.mode == "all" else query.Or(clauses)
+    if not text_query.optional:
+        return required
+    return query.AndMaybe(required, query.Or([_term(term) for term in text_query.optional]))

@@ -1,0 +1,213 @@
+"""`dx-match search`: query from the command line, and keep the index in step."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from dx_match.catalog.models import DEPLOYMENTS
+from dx_match.extensions import db
+from dx_match.i18n import localized
+from dx_match.search.docvalues import Filters
+from dx_match.search.service import SearchRequest, search_service
+from dx_match.taxonomy.codes import is_language, is_region
+from dx_match.taxonomy.models import Term
+
+SUBCOMMANDS = ("query", "reindex", "check", "drain", "worker")
+
+
+class SearchGroup(click.Group):
+    """`dx-match search QUERY ...` runs a query; `dx-match search reindex|check|...` maintain."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Anything that is not a subcommand is a query."""
+        if args and args[0] not in self.commands and args[0] not in {"--help", "-h"}:
+            args = ["query", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("search", cls=SearchGroup)
+def search_group() -> None:
+    """Search tools (dx-match search QUERY [filters]) or maintain the index."""
+
+
+def _known(kind: str, code: str) -> bool:
+    return db.session.query(Term.id).filter_by(kind=kind, code=code).first() is not None
+
+
+@search_group.command("query")
+@click.argument("text", metavar="QUERY", default="")
+@click.option("--industry", help="Keep tools listing no industries or one covering CODE.")
+@click.option(
+    "--function",
+    "function",
+    help="Keep tools listing this function (a group covers its functions).",
+)
+@click.option("--max-price", help="Monthly cost at most N (needs --currency).")
+@click.option("--currency", help="Currency of --max-price (e.g. TWD, JPY, USD).")
+@click.option("--users", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--deployment", type=click.Choice(DEPLOYMENTS))
+@click.option("--language", help="Keep tools offering a UI in this language.")
+@click.option("--region", help="Keep tools sold in this region.")
+@click.option("--subsidy", help="Keep tools registered for this subsidy slug.")
+@click.option("--trial", is_flag=True, help="Keep tools with a free trial.")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--lang", default="en", show_default=True, help="Language of the names printed.")
+@click.option(
+    "--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True
+)
+@with_appcontext
+def query_command(text: str, **options: Any) -> None:
+    """Print the matching tools, best first."""
+    filters = _filters(options)
+    service = search_service()
+    if not service.backend.has_index():
+        service.rebuild()
+    response = service.search(
+        SearchRequest(
+            q=text,
+            filters=filters,
+            page=1,
+            per_page=options["limit"],
+            lang=options["lang"],
+            facets=False,
+        )
+    )
+    docvalues, _vocabulary = service.docvalues()
+    if response.ignored_query:
+        response.ids = []  # no searchable word in QUERY: it matches nothing
+    rows = []
+    for tool_id in response.ids:
+        record = docvalues.records[docvalues.row_of[tool_id]]
+        score = response.scores.get(tool_id, 0.0)
+        rows.append(
+            {
+                "slug": record.slug,
+                "name": localized(record.name, options["lang"]),
+                "score": round(score, 4),
+            }
+        )
+    if options["output"] == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if response.suggestion:
+        click.echo(f"did you mean: {response.suggestion}", err=True)
+    for row in rows:
+        click.echo(f"{row['score']:8.3f}  {row['slug']:<32} {row['name']}")
+
+
+def _filters(options: dict[str, Any]) -> Filters:
+    """Validate the filter options into Filters; a bad value stops with a message naming it."""
+    industry, function = options["industry"], options["function"]
+    if industry and not _known("industries", industry):
+        raise click.BadParameter(
+            f"{industry!r} is not an industry code (e.g. I56, G47, C)", param_hint="--industry"
+        )
+    if function and not _known("functions", function):
+        raise click.BadParameter(
+            f"{function!r} is not a function code (e.g. sales.pos, hr)", param_hint="--function"
+        )
+    language, region = options["language"], options["region"]
+    if language and not is_language(language):
+        raise click.BadParameter(
+            f"{language!r} is not a language tag (e.g. zh-TW, ja, en)", param_hint="--language"
+        )
+    if region and not (is_region(region) or _known("regions", region)):
+        raise click.BadParameter(
+            f"{region!r} is not a region code (e.g. TW, JP-13)", param_hint="--region"
+        )
+    max_price: Decimal | None = None
+    currency = (options["currency"] or "").upper()
+    if options["max_price"] is not None:
+        try:
+            max_price = Decimal(options["max_price"])
+        except InvalidOperation:
+            max_price = None
+        if max_price is None or not max_price.is_finite() or max_price < 0:
+            raise click.BadParameter(
+                f"{options['max_price']!r} is not an amount >= 0", param_hint="--max-price"
+            )
+        if not currency:
+            raise click.BadParameter("--max-price needs --currency", param_hint="--currency")
+    if currency and currency not in current_app.config["DX_RATES"]:
+        known = ", ".join(current_app.config["DX_RATES"])
+        raise click.BadParameter(
+            f"no conversion rate for {currency} (known: {known})", param_hint="--currency"
+        )
+    return Filters(
+        industries=(industry,) if industry else (),
+        functions=(function,) if function else (),
+        deployments=(options["deployment"],) if options["deployment"] else (),
+        languages=(language,) if language else (),
+        regions=(region,) if region else (),
+        subsidies=(options["subsidy"],) if options["subsidy"] else (),
+        trial=options["trial"],
+        max_price=max_price,
+        currency=currency or "USD",
+        users=options["users"],
+    )
+
+
+@search_group.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Build a fresh index in a new place and swap it in atomically."""
+    from dx_match.search.records import published_ids
+
+    service = search_service()
+    total = len(published_ids())
+    started = time.monotonic()
+    with click.progressbar(length=total, label="indexing tools", file=sys.stderr) as bar:
+        count = service.rebuild(progress=bar.update)
+    click.echo(
+        f"indexed {count} tools with {service.backend.name} in {time.monotonic() - started:.1f} s"
+    )
+
+
+@search_group.command("check")
+@with_appcontext
+def check_command() -> None:
+    """Report drift between the index and the published tools (exit 1 when there is any)."""
+    drift = search_service().check()
+    click.echo(f"missing from the index: {len(drift.missing)} {sorted(drift.missing)[:20]}")
+    click.echo(f"in the index but not published: {len(drift.extra)} {sorted(drift.extra)[:20]}")
+    click.echo(f"changes waiting in the outbox: {drift.pending}")
+    if not drift.ok:
+        click.echo(
+            "drift found: run `dx-match search drain` or `dx-match search reindex`", err=True
+        )
+        sys.exit(1)
+
+
+@search_group.command("drain")
+@with_appcontext
+def drain_command() -> None:
+    """Apply the pending changes of the outbox to the index once."""
+    click.echo(f"applied {search_service().drain()} tool changes")
+
+
+@search_group.command("worker")
+@click.option(
+    "--interval", type=float, default=1.0, show_default=True, help="Seconds between polls."
+)
+@with_appcontext
+def worker_command(interval: float) -> None:
+    """The indexer: drain the outbox forever (one per machine in scale-out)."""
+    service = search_service()
+    if not service.backend.has_index():
+        service.rebuild()
+    while True:
+        try:
+            service.drain()
+        except Exception:
+            current_app.logger.exception("indexer batch failed; retrying")
+            db.session.rollback()
+        db.session.remove()
+        time.sleep(interval)

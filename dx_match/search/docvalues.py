@@ -1,0 +1,242 @@
+"""The doc-values sidecar: per-tool facet and price arrays, filtered and counted in numpy.
+
+The text backends only answer "which tools match these words, how well"; every
+filter, facet count and price rule is evaluated here, identically for every
+backend, as boolean masks over one row per published tool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+import numpy.typing as npt
+
+from dx_match.catalog.pricing import AMORTISATION_MONTHS
+from dx_match.search.documents import ToolRecord
+from dx_match.taxonomy.codes import industry_covers, region_covers
+
+Mask = npt.NDArray[np.bool_]
+MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
+# Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
+PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("free", 0.0, 0.0),
+    ("under_30", 0.0, 30.0),
+    ("30_100", 30.0, 100.0),
+    ("100_300", 100.0, 300.0),
+    ("over_300", 300.0, float("inf")),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Filters of a search; several values within a facet OR, facets AND."""
+
+    industries: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()
+    deployments: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    subsidies: tuple[str, ...] = ()
+    subsidy_registered: bool = False
+    trial: bool = False
+    max_price: Decimal | None = None
+    price_bands: tuple[str, ...] = ()
+    currency: str = "USD"
+    users: int = 1
+
+
+class _Multi:
+    """A multi-valued facet: codes and a tools x codes boolean matrix."""
+
+    def __init__(self, values: Sequence[Iterable[str]]) -> None:
+        self.codes: list[str] = sorted({code for row in values for code in row})
+        self.index = {code: i for i, code in enumerate(self.codes)}
+        self.matrix = np.zeros((len(values), len(self.codes)), dtype=np.bool_)
+        for row, codes in enumerate(values):
+            for code in codes:
+                self.matrix[row, self.index[code]] = True
+        self.empty = (
+            ~self.matrix.any(axis=1) if self.codes else np.ones(len(values), dtype=np.bool_)
+        )
+
+    def any_of(self, codes: Iterable[str]) -> Mask:
+        """Rows listing any of the codes."""
+        columns = [self.index[c] for c in codes if c in self.index]
+        if not columns:
+            return np.zeros(self.matrix.shape[0], dtype=np.bool_)
+        return np.asarray(self.matrix[:, columns].any(axis=1))
+
+
+@dataclass
+class DocValues:
+    """One row per published tool; `rates` are units per base unit (as in the config)."""
+
+    records: list[ToolRecord]
+    rates: Mapping[str, Decimal]
+    ids: npt.NDArray[np.int64] = field(init=False)
+    row_of: dict[int, int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.records)
+        self.ids = np.array([r.id for r in self.records], dtype=np.int64)
+        self.row_of = {r.id: i for i, r in enumerate(self.records)}
+        expanded = [
+            {*r.functions, *(code.split(".")[0] for code in r.functions)} for r in self.records
+        ]
+        self.multi = {
+            "functions": _Multi(expanded),
+            "industries": _Multi([r.industries for r in self.records]),
+            "regions": _Multi([r.regions for r in self.records]),
+            "languages": _Multi([r.languages for r in self.records]),
+            "subsidies": _Multi([r.subsidies for r in self.records]),
+        }
+        self.deployment = np.array([r.deployment or "" for r in self.records], dtype=object)
+        self.trial = np.array([r.trial_days > 0 for r in self.records], dtype=np.bool_)
+        self.created = np.array(
+            [r.created_at.timestamp() if r.created_at else 0.0 for r in self.records],
+            dtype=np.float64,
+        )
+        width = max((len(r.plans) for r in self.records), default=0) or 1
+        # Monthly cost of plan k for U users in USD: fixed + per_user * max(U, min_users).
+        self.fixed = np.full((n, width), np.inf)
+        self.per_user = np.zeros((n, width))
+        self.min_users = np.ones((n, width))
+        for row, record in enumerate(self.records):
+            for k, plan in enumerate(record.plans):
+                price = float(plan.price or 0) / float(self.rates.get(plan.currency or "USD", 1))
+                match plan.model:
+                    case "free":
+                        self.fixed[row, k] = 0.0
+                    case "per_user_month":
+                        self.fixed[row, k] = 0.0
+                        self.per_user[row, k] = price
+                        self.min_users[row, k] = plan.min_users or 1
+                    case "flat_month":
+                        self.fixed[row, k] = price
+                    case "per_year":
+                        self.fixed[row, k] = price / 12
+                    case "one_time":
+                        self.fixed[row, k] = price / AMORTISATION_MONTHS
+                    # quote: stays infinite, never passes a price filter
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def monthly_usd(self, users: int) -> npt.NDArray[np.float64]:
+        """Each tool's monthly cost in the base unit for `users` users; inf when quote-only."""
+        cost = self.fixed + self.per_user * np.maximum(users, self.min_users)
+        return np.asarray(cost.min(axis=1))
+
+    def to_base(self, amount: Decimal, currency: str) -> float:
+        """An amount in `currency` as base units."""
+        return float(amount / self.rates[currency])
+
+    # -- masks ------------------------------------------------------------------------
+
+    def industry_mask(self, codes: Iterable[str]) -> Mask:
+        """Tools that list no industries or one covering any of the codes (prefix rule)."""
+        facet = self.multi["industries"]
+        covering = [
+            listed for listed in facet.codes if any(industry_covers(listed, c) for c in codes)
+        ]
+        return np.asarray(facet.empty | facet.any_of(covering))
+
+    def region_mask(self, codes: Iterable[str]) -> Mask:
+        """Tools sold anywhere, or in a region covering (or inside) one of the codes."""
+        facet = self.multi["regions"]
+        touching = [
+            listed
+            for listed in facet.codes
+            if any(region_covers(listed, c) or region_covers(c, listed) for c in codes)
+        ]
+        return np.asarray(facet.empty | facet.any_of(touching))
+
+    def function_mask(self, codes: Iterable[str]) -> Mask:
+        """Tools listing any of the functions (a group code covers its functions)."""
+        return self.multi["functions"].any_of(codes)
+
+    def masks(self, filters: Filters) -> dict[str, Mask]:
+        """One mask per active filter, keyed by facet name (for disjunctive facet counts)."""
+        masks: dict[str, Mask] = {}
+        if filters.industries:
+            masks["industries"] = self.industry_mask(filters.industries)
+        if filters.functions:
+            masks["functions"] = self.function_mask(filters.functions)
+        if filters.deployments:
+            masks["deployment"] = np.isin(self.deployment, list(filters.deployments))
+        if filters.languages:
+            masks["languages"] = self.multi["languages"].any_of(filters.languages)
+        if filters.regions:
+            masks["regions"] = self.region_mask(filters.regions)
+        if filters.subsidies:
+            masks["subsidies"] = self.multi["subsidies"].any_of(filters.subsidies)
+        if filters.subsidy_registered:
+            masks["subsidy_registered"] = np.asarray(~self.multi["subsidies"].empty)
+        if filters.trial:
+            masks["trial"] = self.trial.copy()
+        cost: npt.NDArray[np.float64] | None = None
+        if filters.max_price is not None or filters.price_bands:
+            cost = self.monthly_usd(filters.users)
+        if filters.max_price is not None and cost is not None:
+            limit = self.to_base(filters.max_price, filters.currency)
+            masks["max_price"] = cost <= limit * (1 + 1e-9)  # ties count, whatever the rounding
+        if filters.price_bands and cost is not None:
+            masks["price"] = np.zeros(len(self), dtype=np.bool_)
+            for band in filters.price_bands:
+                masks["price"] |= band_mask(cost, band)
+        return masks
+
+    def counts(
+        self, base: Mask, masks: Mapping[str, Mask], users: int
+    ) -> dict[str, dict[str, int]]:
+        """Facet counts: for each facet, over `base` and every other facet's filter."""
+
+        def others(name: str) -> Mask:
+            mask = base.copy()
+            for key, other in masks.items():
+                if key != name:
+                    mask &= other
+            return mask
+
+        result: dict[str, dict[str, int]] = {}
+        for name in ("functions", "languages", "subsidies"):
+            facet = self.multi[name]
+            sums = facet.matrix[others(name)].sum(axis=0)
+            result[name] = {code: int(n) for code, n in zip(facet.codes, sums, strict=True) if n}
+        industries = self.multi["industries"]
+        rows = others("industries")
+        result["industries"] = {
+            code: int((rows & self.industry_mask([code])).sum())
+            for code in {*industries.codes, *(c[:1] for c in industries.codes)}
+        }
+        rows = others("regions")
+        result["regions"] = {
+            code: int((rows & self.region_mask([code])).sum())
+            for code in self.multi["regions"].codes
+        }
+        rows = others("deployment")
+        values, counts = np.unique(self.deployment[rows], return_counts=True)
+        result["deployment"] = {str(v): int(c) for v, c in zip(values, counts, strict=True) if v}
+        result["trial"] = {"yes": int((others("trial") & self.trial).sum())}
+        result["subsidy_registered"] = {
+            "yes": int((others("subsidy_registered") & ~self.multi["subsidies"].empty).sum())
+        }
+        cost = self.monthly_usd(users)
+        rows = others("price")
+        result["price"] = {
+            band: int((rows & band_mask(cost, band)).sum()) for band, _lo, _hi in PRICE_BANDS
+        }
+        return result
+
+
+def band_mask(cost_usd: npt.NDArray[np.float64], band: str) -> Mask:
+    """Tools whose monthly cost falls in a price band (free is exactly 0; bands are (lo, hi])."""
+    for name, low, high in PRICE_BANDS:
+        if name == band:
+            if name == "free":
+                return np.asarray(cost_usd == 0)
+            return np.asarray((cost_usd > low) & (cost_usd <= high))
+    raise ValueError(f"unknown price band {band!r}")

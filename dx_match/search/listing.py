@@ -1,0 +1,71 @@
+"""The tool list page's data: the page's filters through the search service, as tool cards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from dx_match.catalog import costs
+from dx_match.catalog.filters import PAGE_SIZE, ToolFilters, page_count
+from dx_match.catalog.models import Tool
+from dx_match.catalog.queries import ToolCard, published_tools
+from dx_match.extensions import db
+from dx_match.search.docvalues import Filters
+from dx_match.search.service import SearchRequest, SearchResponse, search_service
+
+
+@dataclass(frozen=True)
+class ToolPage:
+    """One page of the tool list, with what search made of the query."""
+
+    cards: list[ToolCard]
+    total: int
+    page: int
+    pages: int
+    search: SearchResponse = field(default_factory=lambda: SearchResponse(ids=[], total=0))
+
+
+def search_filters(filters: ToolFilters, currency: str) -> Filters:
+    """The page's filters in the search service's terms."""
+    return Filters(
+        industries=filters.industries,
+        functions=filters.functions,
+        deployments=filters.deployments,
+        languages=filters.languages,
+        regions=(filters.region,) if filters.region else (),
+        subsidy_registered=filters.subsidy,
+        trial=filters.trial,
+        max_price=filters.max_price,
+        price_bands=filters.price_bands,
+        currency=currency,
+        users=filters.users,
+    )
+
+
+def list_tools(
+    filters: ToolFilters, *, currency: str, rates: Mapping[str, Decimal], lang: str
+) -> ToolPage:
+    """The tools matching `filters`, ranked by search, costed for the viewer, one page."""
+    request = SearchRequest(
+        q=filters.q,
+        filters=search_filters(filters, currency),
+        sort=filters.sort,
+        page=filters.page,
+        per_page=PAGE_SIZE,
+        lang=lang,
+    )
+    service = search_service()
+    response = service.search(request)
+    pages = page_count(response.total)
+    if response.total and filters.page > pages:  # past the end: show the last page
+        request = replace(request, page=pages)
+        response = service.search(request)
+    tools = db.session.scalars(published_tools().where(Tool.id.in_(response.ids))).unique()
+    by_id = {tool.id: tool for tool in tools}
+    cards = [
+        ToolCard(by_id[i], costs.monthly_cost(by_id[i].plans, filters.users, currency, rates))
+        for i in response.ids
+        if i in by_id
+    ]
+    return ToolPage(cards, response.total, request.page, pages, response)

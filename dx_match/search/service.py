@@ -1,0 +1,371 @@
+"""The search service: a text backend plus the doc-values sidecar, for pages, API and CLI."""
+
+from __future__ import annotations
+
+import fcntl
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from flask import Flask, current_app
+
+from dx_match.extensions import db
+from dx_match.i18n import localized
+from dx_match.search import query as q
+from dx_match.search.backends.base import Progress, TextBackend
+from dx_match.search.documents import SearchDocument, build_document, texts
+from dx_match.search.docvalues import DocValues, Filters
+from dx_match.search.models import SearchOutbox, SearchState
+from dx_match.search.records import label_words, published_ids, published_records, taxonomy_labels
+from dx_match.search.synonyms import load_synonyms
+from dx_match.search.tokenize import Analyzer
+
+SORTS = ("relevance", "price", "newest", "name")
+EXTENSION_KEY = "dx_search"
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What to search for and how to show it."""
+
+    q: str = ""
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 24
+    lang: str = "en"
+    facets: bool = True
+
+
+@dataclass
+class SearchResponse:
+    """One page of results in rank order, with facet counts and what happened to the query."""
+
+    ids: list[int]
+    total: int
+    scores: dict[int, float] = field(default_factory=dict)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    terms: set[str] = field(default_factory=set)
+    relaxed: bool = False
+    suggestion: str | None = None
+    corrected: bool = False
+    rebuilding: bool = False
+    ignored_query: bool = False
+
+
+@dataclass(frozen=True)
+class Drift:
+    """Differences between the index and the published rows."""
+
+    missing: set[int]
+    extra: set[int]
+    pending: int
+
+    @property
+    def ok(self) -> bool:
+        """True when the index holds exactly the published tools."""
+        return not self.missing and not self.extra
+
+
+def make_backend(app: Flask) -> TextBackend:
+    """The backend chosen by DX_SEARCH_BACKEND, its files under the instance folder."""
+    name = app.config["DX_SEARCH_BACKEND"]
+    root = Path(app.instance_path) / "search"
+    if name == "tantivy":
+        from dx_match.search.backends.tantivy_backend import TantivyBackend
+
+        return TantivyBackend(root / "tantivy")
+    if name == "postgres":
+        from dx_match.search.backends.postgres_backend import PostgresBackend
+
+        backend: TextBackend = PostgresBackend(app.config["SQLALCHEMY_DATABASE_URI"])
+        return backend
+    from dx_match.search.backends.whoosh_backend import WhooshBackend
+
+    return WhooshBackend(root / "whoosh")
+
+
+class SearchService:
+    """Search over published tools; the index follows the database through the outbox."""
+
+    def __init__(self, backend: TextBackend, lock_path: Path) -> None:
+        self.backend = backend
+        self.lock_path = lock_path
+        self._analyzer: Analyzer | None = None
+        self._synonyms: q.Synonyms | None = None
+        self._docvalues: tuple[int, DocValues, q.Vocabulary] | None = None
+        self._setup = threading.Lock()
+        self._rebuild_thread: threading.Thread | None = None
+
+    # -- analysis ---------------------------------------------------------------------
+
+    @property
+    def analyzer(self) -> Analyzer:
+        """The shared analyzer: domain words from synonyms.yaml and the taxonomy labels."""
+        with self._setup:
+            if self._analyzer is None:
+                words, groups = load_synonyms()
+                labels = taxonomy_labels()
+                self._analyzer = Analyzer([*words, *label_words(labels.values())])
+                self._synonyms = q.Synonyms(self._analyzer, groups)
+            return self._analyzer
+
+    @property
+    def synonyms(self) -> q.Synonyms:
+        """The synonym groups, analyzed."""
+        self.analyzer  # noqa: B018 - builds both
+        assert self._synonyms is not None
+        return self._synonyms
+
+    def text_query(self, text: str) -> q.TextQuery:
+        """User text as a TextQuery."""
+        return q.build(text, self.analyzer, self.synonyms)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def generation(self) -> int:
+        """The index generation in the database (0 before the first build)."""
+        return db.session.scalar(sa.select(SearchState.generation).where(SearchState.id == 1)) or 0
+
+    def docvalues(self) -> tuple[DocValues, q.Vocabulary]:
+        """The sidecar for the current generation, reloaded when another process changed it."""
+        generation = self.generation()
+        cached = self._docvalues
+        if cached is None or cached[0] != generation:
+            records = list(published_records())
+            rates = current_app.config["DX_RATES"]
+            cached = (generation, DocValues(records, rates), _vocabulary(records))
+            self._docvalues = cached
+        return cached[1], cached[2]
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Match, filter, count facets, sort and page."""
+        docvalues, vocabulary = self.docvalues()
+        n = len(docvalues)
+        response = SearchResponse(ids=[], total=0)
+        base = np.ones(n, dtype=np.bool_)
+        scores: dict[int, float] = {}
+        text_query = self.text_query(request.q) if request.q.strip() else None
+        if text_query is not None and text_query.empty:
+            response.ignored_query = True
+            text_query = None
+        if text_query is not None:
+            if not self.ensure_index():
+                response.rebuilding = True
+                base = _substring_mask(docvalues, request.q)
+            else:
+                scores, text_query, response = self._match(
+                    text_query, request.q, vocabulary, response
+                )
+                response.terms = text_query.terms
+                base = np.zeros(n, dtype=np.bool_)
+                rows = [docvalues.row_of[i] for i in scores if i in docvalues.row_of]
+                base[rows] = True
+        masks = docvalues.masks(request.filters)
+        final = base.copy()
+        for mask in masks.values():
+            final &= mask
+        if request.facets:
+            response.facets = docvalues.counts(base, masks, request.filters.users)
+        order = self._order(docvalues, np.flatnonzero(final), scores, request, text_query)
+        response.total = len(order)
+        start = (max(request.page, 1) - 1) * request.per_page
+        page_rows = order[start : start + request.per_page]
+        response.ids = [int(docvalues.ids[row]) for row in page_rows]
+        response.scores = {i: scores[i] for i in response.ids if i in scores}
+        return response
+
+    def _match(
+        self, text_query: q.TextQuery, text: str, vocabulary: q.Vocabulary, response: SearchResponse
+    ) -> tuple[dict[int, float], q.TextQuery, SearchResponse]:
+        """All words; else the typo-corrected query; else any word (each corrected or not)."""
+        scores = self.backend.search(text_query)
+        if scores:
+            return scores, text_query, response
+        suggestion = vocabulary.suggest(text)
+        corrected = self.text_query(suggestion) if suggestion else None
+        response.suggestion = suggestion
+        if corrected is not None and (scores := self.backend.search(corrected)):
+            response.corrected = True
+            return scores, corrected, response
+        relaxed = text_query.relaxed()
+        if scores := self.backend.search(relaxed):
+            response.relaxed = True
+            return scores, relaxed, response
+        if corrected is not None and (scores := self.backend.search(corrected.relaxed())):
+            response.corrected = response.relaxed = True
+            return scores, corrected.relaxed(), response
+        return {}, text_query, response
+
+    def _order(
+        self,
+        docvalues: DocValues,
+        rows: np.ndarray[Any, Any],
+        scores: Mapping[int, float],
+        request: SearchRequest,
+        text_query: q.TextQuery | None,
+    ) -> list[int]:
+        """Rows in the requested order; ties broken by name, then id, so pages are stable."""
+        names = [localized(docvalues.records[r].name, request.lang).casefold() for r in rows]
+        ids = docvalues.ids[rows]
+        sort = request.sort if request.sort in SORTS else "relevance"
+        if sort == "relevance" and text_query is None:
+            sort = "name"
+        if sort == "price":
+            cost = docvalues.monthly_usd(request.filters.users)[rows]
+            keys: list[tuple[Any, ...]] = [
+                (c, n, i) for c, n, i in zip(cost, names, ids, strict=True)
+            ]
+        elif sort == "newest":
+            created = docvalues.created[rows]
+            keys = [(-c, n, i) for c, n, i in zip(created, names, ids, strict=True)]
+        elif sort == "relevance":
+            assert text_query is not None
+            languages = docvalues.multi["languages"]
+            speaks = (
+                languages.any_of([text_query.language])[rows]
+                if text_query.language
+                else np.zeros(len(rows), dtype=np.bool_)
+            )
+            # Tools with a UI in the query's language first, then by score.
+            keys = [
+                (not s, -scores.get(int(i), 0.0), n, i)
+                for s, i, n in zip(speaks, ids, names, strict=True)
+            ]
+        else:
+            keys = [(n, i) for n, i in zip(names, ids, strict=True)]
+        return [
+            int(row) for _key, row in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])
+        ]
+
+    # -- writing ----------------------------------------------------------------------
+
+    @contextmanager
+    def _indexer_lock(self) -> Iterator[None]:
+        """One indexer at a time on this machine (Whoosh allows one writer)."""
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.lock_path.open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def documents(self, ids: list[int] | None = None) -> Iterator[SearchDocument]:
+        """Search documents of published tools (all, or these ids)."""
+        labels = taxonomy_labels()
+        for record in published_records(ids):
+            yield build_document(record, self.analyzer, labels)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Build a fresh index of every published tool, swap it in, and clear what it covers."""
+        with self._indexer_lock():
+            high = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            count = len(published_ids())
+            self.backend.rebuild(self.documents(), progress)
+            db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= high))
+            self._bump()
+            db.session.commit()
+        return count
+
+    def drain(self) -> int:
+        """Apply every pending outbox entry to the index; return how many tools changed."""
+        with self._indexer_lock():
+            high = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id)))
+            if high is None:
+                return 0
+            ids = sorted(
+                set(
+                    db.session.scalars(
+                        sa.select(SearchOutbox.tool_id).where(SearchOutbox.id <= high)
+                    )
+                )
+            )
+            documents = list(self.documents(ids))
+            if documents:
+                self.backend.upsert(documents)
+            gone = set(ids) - {d.id for d in documents}
+            if gone:
+                self.backend.delete(gone)  # unpublished, archived, rejected or deleted
+            db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= high))
+            self._bump()
+            db.session.commit()
+            return len(ids)
+
+    def _bump(self) -> None:
+        state = db.session.get(SearchState, 1)
+        if state is None:
+            db.session.add(SearchState(id=1, generation=1))
+        else:
+            state.generation += 1
+
+    def check(self) -> Drift:
+        """What the index lacks or holds in excess, compared with the published tools."""
+        indexed = self.backend.ids() if self.backend.has_index() else set()
+        published = published_ids()
+        pending = db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)) or 0
+        return Drift(missing=published - indexed, extra=indexed - published, pending=pending)
+
+    def ensure_index(self) -> bool:
+        """True when the index is usable; otherwise start rebuilding it in the background."""
+        if self.backend.has_index():
+            return True
+        with self._setup:
+            if self._rebuild_thread is None or not self._rebuild_thread.is_alive():
+                app = current_app._get_current_object()  # type: ignore[attr-defined]
+                self._rebuild_thread = threading.Thread(
+                    target=_rebuild_in_background, args=(app, self), daemon=True
+                )
+                self._rebuild_thread.start()
+        return False
+
+
+def _rebuild_in_background(app: Flask, service: SearchService) -> None:
+    with app.app_context():
+        try:
+            service.rebuild()
+        except Exception:
+            app.logger.exception("search index rebuild failed")
+        finally:
+            db.session.remove()
+
+
+def _substring_mask(docvalues: DocValues, text: str) -> np.ndarray[Any, Any]:
+    """While the index is rebuilt: a plain substring match over names and summaries."""
+    needle = text.casefold().strip()
+    return np.array(
+        [
+            any(needle in t.casefold() for t in (*texts(r.name), *texts(r.summary)))
+            for r in docvalues.records
+        ],
+        dtype=np.bool_,
+    )
+
+
+def _vocabulary(records: list[Any]) -> q.Vocabulary:
+    """Latin words of names, summaries and vendors, counted per tool, for 'did you mean'."""
+    counts: dict[str, int] = {}
+    for record in records:
+        words: set[str] = set()
+        for value in (*texts(record.name), *texts(record.summary), *texts(record.vendor)):
+            words.update(w.lower() for w in q.LATIN_WORD.findall(value))
+        for word in words:
+            counts[word] = counts.get(word, 0) + 1
+    return q.Vocabulary(counts)
+
+
+def search_service(app: Flask | None = None) -> SearchService:
+    """The app's search service (created on first use)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    service = app.extensions.get(EXTENSION_KEY)
+    if service is None:
+        lock = Path(app.instance_path) / "search" / "indexer.lock"
+        service = SearchService(make_backend(app), lock)
+        app.extensions[EXTENSION_KEY] = service
+    assert isinstance(service, SearchService)
+    return service
