@@ -25,14 +25,12 @@ def ui_language(req: Request | None = None) -> str:
     for candidate in (req.args.get("lang"), req.cookies.get(LANG_COOKIE)):
         if candidate in UI_LANGUAGES:
             return candidate
-    accepted = [lang.replace("_", "-") for lang, _q in req.accept_languages]
-    for lang in accepted:
-        if lang in UI_LANGUAGES:
-            return lang
-        if lang.lower() in {"zh-hant", "zh-hk", "zh-mo", "zh"}:
-            return "zh-TW"
-        if lang.split("-")[0] in {"ja", "en"}:
-            return lang.split("-")[0]
+    for lang, _quality in req.accept_languages:
+        primary = lang.replace("_", "-").split("-")[0].lower()
+        if primary == "zh":
+            return "zh-TW"  # our one Chinese UI: zh-TW, zh-Hant(-TW), zh-HK, zh-MO, zh
+        if primary in {"ja", "en"}:
+            return primary
     return "en"
 
 

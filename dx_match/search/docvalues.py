@@ -19,6 +19,8 @@ from dx_match.search.documents import ToolRecord
 from dx_match.taxonomy.codes import industry_covers, region_covers
 
 Mask = npt.NDArray[np.bool_]
+# Industry codes always counted: every ISIC section and the divisions SMEs pick most.
+INDUSTRY_FACETS = (*"ABCDEFGHIJKLMNOPQRSTU", "I56", "I55", "G47", "G46", "Q86", "S96", "C10", "F41")
 MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
 # Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
 PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -206,11 +208,11 @@ class DocValues:
             facet = self.multi[name]
             sums = facet.matrix[others(name)].sum(axis=0)
             result[name] = {code: int(n) for code, n in zip(facet.codes, sums, strict=True) if n}
-        industries = self.multi["industries"]
+        listed = self.multi["industries"].codes
         rows = others("industries")
         result["industries"] = {
             code: int((rows & self.industry_mask([code])).sum())
-            for code in {*industries.codes, *(c[:1] for c in industries.codes)}
+            for code in {*INDUSTRY_FACETS, *listed, *(c[:1] for c in listed)}
         }
         rows = others("regions")
         result["regions"] = {

@@ -28,39 +28,12 @@ import snowballstemmer
 
 jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
+# English function words, and words every listing could say ("tool", "software") that would
+# only blur the match when a query says "a POS tool".
 ENGLISH_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "our",
-        "the",
-        "to",
-        "with",
-        "your",
-        "you",
-        "we",
-        "this",
-        "that",
-        "can",
-        "will",
-    ]
+    """a an and are as at be by for from has have in is it its of on or our the to with your
+    you we this that can will tool tools app apps software system systems solution solutions
+    """.split()
 )
 _RUN = re.compile(
     r"(?P<latin>[0-9A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?)"

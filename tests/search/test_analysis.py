@@ -1,0 +1,132 @@
+"""The analyzer and query building as data: CJK segmentation, kana, stems, synonyms, typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from dx_match.search.query import (
+    MAX_QUERY_CHARS,
+    Clause,
+    Synonyms,
+    TextQuery,
+    Vocabulary,
+    build,
+    clean,
+    detect_language,
+    edit_distance,
+)
+from dx_match.search.tokenize import Analyzer, unify_han
+
+
+def required(analyzer: Analyzer, text: str) -> list[str]:
+    """The required query tokens of a text."""
+    return [t.text for t in analyzer.tokens(text, for_query=True) if t.required]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("會", "会"), ("計", "计"), ("發", "发"), ("発", "发"), ("庫", "库"), ("勤", "勤")],
+)
+def test_han_variants_are_unified(a: str, b: str) -> None:
+    assert unify_han(a) == unify_han(b)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("餐廳點餐系統", ["餐厅", "点餐系统"]),  # no spaces, Traditional Chinese, a domain word
+        ("會計", ["会计"]),
+        ("会計", ["会计"]),  # Japanese form, same token
+        ("在庫管理", ["在库管理"]),
+        ("クラウド", ["クラ", "ラウ", "ウド"]),  # kana bigrams are what must match
+        ("かんたん", ["かん", "んた", "たん"]),
+        ("Inventory Management", ["inventori", "manag"]),
+        ("ＰＯＳ", ["pos"]),  # full-width Latin folded
+        ("the tool for a POS", ["pos"]),  # stop words dropped
+    ],
+)
+def test_query_tokens(analyzer: Analyzer, text: str, expected: list[str]) -> None:
+    assert required(analyzer, text) == expected
+
+
+def test_documents_get_sub_words_single_characters_and_whole_katakana(analyzer: Analyzer) -> None:
+    terms = analyzer.terms("勤怠管理をクラウドサービスで")
+    assert {"勤怠管理", "管理", "勤", "怠"} <= set(terms)
+    assert {"クラウドサービス", "クラ", "ラウ", "ウド"} <= set(terms)
+    assert "を" not in terms  # lone particles are dropped
+
+
+def test_spans_point_into_the_original_text(analyzer: Analyzer) -> None:
+    text = "雲端 POS レジ"
+    for token in analyzer.tokens(text):
+        assert text[token.start : token.end]
+
+
+def test_synonyms_join_languages(analyzer: Analyzer, synonyms: Synonyms) -> None:
+    for text in ("記帳", "会計", "accounting"):
+        query = build(text, analyzer, synonyms)
+        assert len(query.clauses) == 1
+        assert {("会计",), ("account",), ("记帐",)} <= set(query.clauses[0].alternatives), text
+    pos = build("レジ", analyzer, synonyms)
+    assert ("pos",) in pos.clauses[0].alternatives
+    attendance = build("出勤", analyzer, synonyms)
+    assert ("attend",) in attendance.clauses[0].alternatives
+
+
+def test_multi_word_synonym_is_one_clause(analyzer: Analyzer, synonyms: Synonyms) -> None:
+    query = build("cash register cloud", analyzer, synonyms)
+    assert len(query.clauses) == 2  # "cash register" is one thing asked for, "cloud" another
+
+
+@pytest.mark.parametrize("text", ["((((", '"', "AND OR", "*", "title:foo)", "\x00\x01", "   "])
+def test_malformed_input_is_plain_text(analyzer: Analyzer, synonyms: Synonyms, text: str) -> None:
+    query = build(text, analyzer, synonyms)
+    assert all(isinstance(c, Clause) for c in query.clauses)
+    if text == "title:foo)":
+        assert [c.alternatives for c in query.clauses] == [(("titl",),), (("foo",),)]
+
+
+def test_long_queries_are_capped() -> None:
+    assert len(clean("x" * 10_000)) == MAX_QUERY_CHARS
+    assert clean("a\tb\n c") == "a b c"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("勤怠管理 クラウド", "ja"),
+        ("餐廳點餐", "zh-TW"),
+        ("inventory", "en"),
+        ("POS 收銀", None),
+        ("123", None),
+    ],
+)
+def test_detect_language(text: str, language: str | None) -> None:
+    assert detect_language(text) == language
+
+
+def test_reference_semantics() -> None:
+    query = TextQuery((Clause((("a", "b"), ("c",))), Clause((("d",),))))
+    assert query.matches({"a", "b", "d"})
+    assert query.matches({"c", "d"})
+    assert not query.matches({"a", "d"})
+    assert not query.matches({"c"})
+    assert query.relaxed().matches({"c"})
+    assert not query.relaxed().matches({"x"})
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("inventroy", "inventory", 1), ("managment", "management", 1), ("invoce", "invoice", 1),
+     ("payrol", "payroll", 1), ("kitten", "sitting", 3), ("same", "same", 0)],
+)  # fmt: skip
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b) == min(distance, 3)
+
+
+def test_vocabulary_suggests_the_most_used_close_word() -> None:
+    vocabulary = Vocabulary({"inventory": 9, "invention": 1, "management": 5, "pos": 3})
+    assert vocabulary.suggest("inventroy managment") == "inventory management"
+    assert vocabulary.suggest("inventory") is None  # nothing to correct
+    assert vocabulary.suggest("pso") is None  # too short to guess
+    assert vocabulary.suggest("zzzzzzzz") is None
