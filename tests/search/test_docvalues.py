@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dx_match.catalog.pricing import PlanPrice, tool_monthly_cost
-from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters
 from dx_match.search.documents import ToolRecord
+from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters
 from dx_match.taxonomy.codes import fits_industry, fits_region, function_covers
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
@@ -112,7 +112,7 @@ def test_filters_and_facet_counts_equal_brute_force(
         final &= mask
     assert {int(i) for i in docvalues.ids[final]} == {r.id for r in rows if brute_force(r, chosen)}
     counts = docvalues.counts(base, masks, chosen.users)
-    for code in FUNCTIONS + ["sales", "hr"]:
+    for code in [*FUNCTIONS, "sales", "hr"]:
         expected = sum(
             1
             for r in rows
