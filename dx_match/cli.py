@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from dx_match import REPO_ROOT, create_app
+from dx_match.extensions import db
 
 DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
 
@@ -107,6 +108,8 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         sys.exit(1)
     click.echo(report.summary())
     _bring_search_up_to_date()
+    # Nothing of this command's session may stay open while the server runs (SQLite locks).
+    db.session.remove()
     if no_serve:
         return
     from werkzeug.serving import run_simple

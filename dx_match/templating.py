@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 import nh3
 import sqlalchemy as sa
 from flask import Flask, g, request, url_for
-from flask_babel import format_currency
+from flask_babel import format_currency, format_decimal
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
@@ -18,6 +19,10 @@ from dx_match.extensions import db
 from dx_match.taxonomy.models import Term
 
 WHOLE_UNIT_CURRENCIES = {"TWD", "JPY", "KRW"}
+# A line break between two CJK characters is not a space in Chinese or Japanese.
+_CJK_LINE_BREAK = re.compile(
+    r"(?<=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])\n(?=[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef])"
+)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 
@@ -25,7 +30,7 @@ def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML, sanitized: vendors write descriptions, visitors read them."""
     if not text:
         return Markup("")
-    html = _markdown.render(text)
+    html = _markdown.render(_CJK_LINE_BREAK.sub("", text))
     return Markup(nh3.clean(html, link_rel="nofollow noopener noreferrer"))
 
 
@@ -35,6 +40,8 @@ def money(amount: Decimal | float | int | None, currency: str) -> str:
         return ""
     if currency in WHOLE_UNIT_CURRENCIES:
         value = Decimal(str(amount)).quantize(Decimal(1))
+        if currency == "TWD":  # zh-TW's own symbol is a bare "$", easily read as US dollars
+            return "NT$" + str(format_decimal(value, format="#,##0"))
         return str(format_currency(value, currency, format="¤#,##0", currency_digits=False))
     return str(format_currency(Decimal(str(amount)), currency))
 

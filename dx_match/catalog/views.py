@@ -81,6 +81,10 @@ def currency_notices() -> list[Notice]:
 @bp.app_template_global()
 def language_name(tag: str) -> str:
     """A BCP 47 tag's name in the viewer's language (`ja` -> 日本語), or the tag itself."""
+    if tag == "zh-TW":  # Babel says 中文 (繁體, 台灣); people say 繁體中文
+        return {"zh-TW": "繁體中文", "ja": "繁体字中国語", "en": "Traditional Chinese"}[
+            ui_language()
+        ]
     try:
         return str(Locale.parse(tag, sep="-").get_display_name(get_locale()))
     except (ValueError, UnknownLocaleError):

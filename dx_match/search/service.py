@@ -278,6 +278,7 @@ class SearchService:
         with self._indexer_lock():
             high = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id)))
             if high is None:
+                db.session.rollback()  # end the read: on SQLite it holds the write lock
                 return 0
             ids = sorted(
                 set(

@@ -41,6 +41,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "DX_INSTANCE_PATH": str(tmp_path_factory.mktemp("live"))}
     env.pop("DX_DATABASE_URL", None)
     command = [str(Path(sys.executable).with_name("dx-match")), "demo", "--port", str(port)]
+    # Prepare once, then serve the same instance again: a restart must not leave a lock behind.
+    subprocess.run([*command, "--no-serve"], env=env, check=True, capture_output=True)
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
