@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from markupsafe import Markup, escape
+
+_KANA_RUN = re.compile(r"[\u3041-\u309f]+|[\u30a0-\u30ffー]+")
 
 from dx_match.search.tokenize import Analyzer
 
@@ -12,7 +15,14 @@ from dx_match.search.tokenize import Analyzer
 def highlight(text: str, terms: Iterable[str], analyzer: Analyzer) -> Markup:
     """`text` with every span whose token is among `terms` wrapped in <mark>."""
     wanted = set(terms)
-    spans = sorted((t.start, t.end) for t in analyzer.tokens(text) if t.text in wanted)
+    # Kana bigrams exist for matching inside compounds; marking one (クラ of クラス) misleads,
+    # so only whole kana runs are marked.
+    runs = {(m.start(), m.end()) for m in _KANA_RUN.finditer(text)}
+    spans = sorted(
+        (t.start, t.end)
+        for t in analyzer.tokens(text)
+        if t.text in wanted and (not _KANA_RUN.fullmatch(t.text) or (t.start, t.end) in runs)
+    )
     merged: list[list[int]] = []
     for start, end in spans:
         if merged and start <= merged[-1][1]:

@@ -130,3 +130,14 @@ def test_vocabulary_suggests_the_most_used_close_word() -> None:
     assert vocabulary.suggest("inventory") is None  # nothing to correct
     assert vocabulary.suggest("pso") is None  # too short to guess
     assert vocabulary.suggest("zzzzzzzz") is None
+
+
+def test_highlight_marks_whole_words_and_escapes(analyzer: Analyzer) -> None:
+    from dx_match.search.highlight import highlight
+
+    terms = {"クラ", "ラウ", "ウド", "クラウド", "管理", "pos"}
+    marked = str(highlight("クラス予約と管理。クラウドで <b>POS</b>", terms, analyzer))
+    assert (
+        marked
+        == "クラス予約と<mark>管理</mark>。<mark>クラウド</mark>で &lt;b&gt;<mark>POS</mark>&lt;/b&gt;"
+    )
