@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from markupsafe import Markup, escape
 
-_KANA_RUN = re.compile(r"[\u3041-\u309f]+|[\u30a0-\u30ffー]+")
-
 from dx_match.search.tokenize import Analyzer
+
+_KANA_RUN = re.compile(r"[\u3041-\u309f]+|[\u30a0-\u30ffー]+")
 
 
 def highlight(text: str, terms: Iterable[str], analyzer: Analyzer) -> Markup:
