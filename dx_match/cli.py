@@ -114,7 +114,10 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         return
     from werkzeug.serving import run_simple
 
+    from dx_match.search.service import start_indexer_thread
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    start_indexer_thread(app)  # listing edits reach search without a separate worker
     click.echo(f"dx_match is running at http://{host}:{port}/  (Ctrl+C to stop)")
     # Flask refuses app.run() inside its own CLI; the development server is werkzeug's anyway.
     run_simple(host, port, app, threaded=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -370,3 +371,22 @@ def search_service(app: Flask | None = None) -> SearchService:
         app.extensions[EXTENSION_KEY] = service
     assert isinstance(service, SearchService)
     return service
+
+
+def start_indexer_thread(app: Flask, interval: float = 2.0) -> threading.Thread:
+    """The embedded indexer: drains the outbox in the background of a one-process server."""
+
+    def loop() -> None:
+        while True:
+            with app.app_context():
+                try:
+                    search_service(app).drain()
+                except Exception:
+                    app.logger.exception("indexer batch failed; the outbox keeps it for later")
+                finally:
+                    db.session.remove()
+            time.sleep(interval)
+
+    thread = threading.Thread(target=loop, name="dx-indexer", daemon=True)
+    thread.start()
+    return thread
