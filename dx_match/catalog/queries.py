@@ -183,7 +183,14 @@ def related_courses(tool: Tool, limit: int = 6) -> list[Course]:
         for c in courses
         if any(function_covers(mine, theirs) for mine in c.functions for theirs in functions)
     ]
-    return sharing[:limit]
+
+    def audience(course: Course) -> int:
+        """Courses taught in a language of the tool's UI, then where it is sold, come first."""
+        speaks = course.language in tool.languages
+        nearby = course.region is None or fits_region(tool.regions, course.region)
+        return -(2 * speaks + nearby)
+
+    return sorted(sharing, key=audience)[:limit]
 
 
 def vendor_by_slug(slug: str) -> Vendor | None:

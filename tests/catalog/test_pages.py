@@ -477,3 +477,16 @@ def test_no_page_links_outside_the_site_except_catalog_urls(client: FlaskClient)
     html = get(client, "/")
     assert all(not href.startswith(("http:", "https:", "//")) for href in iter_all(html))
     assert "cdn" not in html.lower()
+
+
+def test_related_courses_prefer_the_tools_languages(client: FlaskClient) -> None:
+    """A Japanese-only tool suggests Japanese courses before Chinese ones."""
+    from dx_match.catalog.queries import related_courses, tool_by_slug
+
+    tool = tool_by_slug("yatai-pos")
+    assert tool is not None and "zh-TW" not in tool.languages
+    courses = related_courses(tool)
+    assert courses
+    languages = [c.language in tool.languages for c in courses]
+    assert languages == sorted(languages, reverse=True)
+    assert languages[0]
