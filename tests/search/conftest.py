@@ -53,10 +53,9 @@ def make_backend(name: str, tmp_path: Path) -> TextBackend:
         )
     from dx_match.search.backends.postgres_backend import PostgresBackend
 
-    backend = PostgresBackend(
+    return PostgresBackend(
         url, table=f"search_test_{os.getpid()}_{tmp_path.name[-12:].replace('-', '_')}"
     )
-    return backend
 
 
 @pytest.fixture(params=BACKENDS)
