@@ -128,8 +128,13 @@ def search_sandbox(app: Flask, tmp_path: Path) -> Iterator[SearchService]:
     The index is files, outside the rolled-back transaction: a test that drains the
     outbox must not leave the shared index out of step with the database.
     """
-    original = app.extensions.get(EXTENSION_KEY)
-    service = SearchService(WhooshBackend(tmp_path / "whoosh"), tmp_path / "indexer.lock")
+    original = search_service(app)
+    service = SearchService(
+        WhooshBackend(tmp_path / "whoosh"),
+        tmp_path / "indexer.lock",
+        analyzer=original.analyzer,  # building one costs about a second: share it
+        synonyms=original.synonyms,
+    )
     app.extensions[EXTENSION_KEY] = service
     service.rebuild()
     yield service

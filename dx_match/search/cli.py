@@ -12,7 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from dx_match.catalog.models import DEPLOYMENTS
+from dx_match.catalog.models import DEPLOYMENTS, Subsidy
 from dx_match.extensions import db
 from dx_match.i18n import localized
 from dx_match.search.docvalues import Filters
@@ -123,6 +123,11 @@ def _filters(options: dict[str, Any]) -> Filters:
         raise click.BadParameter(
             f"{region!r} is not a region code (e.g. TW, JP-13)", param_hint="--region"
         )
+    subsidy = options["subsidy"]
+    if subsidy and db.session.query(Subsidy.id).filter_by(slug=subsidy).first() is None:
+        raise click.BadParameter(
+            f"{subsidy!r} is not a subsidy slug (e.g. jp-it-intro)", param_hint="--subsidy"
+        )
     max_price: Decimal | None = None
     currency = (options["currency"] or "").upper()
     if options["max_price"] is not None:
@@ -147,7 +152,7 @@ def _filters(options: dict[str, Any]) -> Filters:
         deployments=(options["deployment"],) if options["deployment"] else (),
         languages=(language,) if language else (),
         regions=(region,) if region else (),
-        subsidies=(options["subsidy"],) if options["subsidy"] else (),
+        subsidies=(subsidy,) if subsidy else (),
         trial=options["trial"],
         max_price=max_price,
         currency=currency or "USD",

@@ -147,14 +147,12 @@ class DocValues:
         return np.asarray(facet.empty | facet.any_of(covering))
 
     def region_mask(self, codes: Iterable[str]) -> Mask:
-        """Tools sold anywhere, or in a region covering (or inside) one of the codes."""
+        """Tools listing no regions, or one covering one of the codes (the spec's rule)."""
         facet = self.multi["regions"]
-        touching = [
-            listed
-            for listed in facet.codes
-            if any(region_covers(listed, c) or region_covers(c, listed) for c in codes)
+        covering = [
+            listed for listed in facet.codes if any(region_covers(listed, c) for c in codes)
         ]
-        return np.asarray(facet.empty | facet.any_of(touching))
+        return np.asarray(facet.empty | facet.any_of(covering))
 
     def function_mask(self, codes: Iterable[str]) -> Mask:
         """Tools listing any of the functions (a group code covers its functions)."""

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from dx_match.catalog.models import Plan, Tool
 from dx_match.catalog.pricing import PlanPrice
@@ -62,13 +62,16 @@ def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
     if ids is not None:
         query = query.where(Tool.id.in_(ids))
     all_ids = list(db.session.scalars(query))
-    for start in range(0, len(all_ids), CHUNK):
-        chunk = all_ids[start : start + CHUNK]
-        tools = db.session.scalars(
-            sa.select(Tool).where(Tool.id.in_(chunk)).options(*_loads()).order_by(Tool.id)
-        )
-        yield from (record_of(tool) for tool in tools)
-        db.session.expunge_all()  # keep memory flat on large catalogs
+    # A private session on the same connection (same transaction): it can be emptied after each
+    # chunk to keep memory flat, without detaching the objects of the caller's session.
+    with Session(bind=db.session.connection()) as reader:
+        for start in range(0, len(all_ids), CHUNK):
+            chunk = all_ids[start : start + CHUNK]
+            tools = reader.scalars(
+                sa.select(Tool).where(Tool.id.in_(chunk)).options(*_loads()).order_by(Tool.id)
+            )
+            yield from (record_of(tool) for tool in tools)
+            reader.expunge_all()
 
 
 def published_ids() -> set[int]:

@@ -22,7 +22,13 @@ from dx_match.search.backends.base import Progress, TextBackend
 from dx_match.search.documents import SearchDocument, build_document, texts
 from dx_match.search.docvalues import DocValues, Filters
 from dx_match.search.models import SearchOutbox, SearchState
-from dx_match.search.records import label_words, published_ids, published_records, taxonomy_labels
+from dx_match.search.records import (
+    CHUNK,
+    label_words,
+    published_ids,
+    published_records,
+    taxonomy_labels,
+)
 from dx_match.search.synonyms import load_synonyms
 from dx_match.search.tokenize import Analyzer
 
@@ -94,11 +100,19 @@ def make_backend(app: Flask) -> TextBackend:
 class SearchService:
     """Search over published tools; the index follows the database through the outbox."""
 
-    def __init__(self, backend: TextBackend, lock_path: Path) -> None:
+    def __init__(
+        self,
+        backend: TextBackend,
+        lock_path: Path,
+        *,
+        analyzer: Analyzer | None = None,
+        synonyms: q.Synonyms | None = None,
+    ) -> None:
         self.backend = backend
         self.lock_path = lock_path
-        self._analyzer: Analyzer | None = None
-        self._synonyms: q.Synonyms | None = None
+        # An analyzer can be shared (it is costly to build); both or neither must be given.
+        self._analyzer = analyzer if synonyms is not None else None
+        self._synonyms = synonyms if analyzer is not None else None
         self._docvalues: tuple[int, DocValues, q.Vocabulary] | None = None
         self._setup = threading.Lock()
         self._rebuild_thread: threading.Thread | None = None
@@ -249,6 +263,9 @@ class SearchService:
     @contextmanager
     def _indexer_lock(self) -> Iterator[None]:
         """One indexer at a time on this machine (Whoosh allows one writer)."""
+        # Never wait for the indexer while holding the database: on SQLite an open transaction
+        # holds the write lock (BEGIN IMMEDIATE) that the indexer we wait for needs to finish.
+        db.session.commit()
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         with self.lock_path.open("w") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
@@ -266,35 +283,43 @@ class SearchService:
     def rebuild(self, progress: Progress | None = None) -> int:
         """Build a fresh index of every published tool, swap it in, and clear what it covers."""
         with self._indexer_lock():
-            high = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
-            count = len(published_ids())
-            self.backend.rebuild(self.documents(), progress)
-            db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= high))
+            covered = list(db.session.scalars(sa.select(SearchOutbox.id)))
+            ids = sorted(published_ids())
+            # Edits from here on get outbox rows not in `covered` and stay for drain(), so the build
+            # need not hold a transaction: on SQLite that would block every listing edit.
+            db.session.commit()
+            self.backend.rebuild(self._documents_in_chunks(ids), progress)
+            _delete_outbox(covered)
             self._bump()
             db.session.commit()
-        return count
+        return len(ids)
+
+    def _documents_in_chunks(self, ids: list[int]) -> Iterator[SearchDocument]:
+        """Documents of these tools; each chunk is read in a transaction ended before indexing."""
+        labels = taxonomy_labels()
+        analyzer = self.analyzer
+        for start in range(0, len(ids), CHUNK):
+            records = list(published_records(ids[start : start + CHUNK]))
+            db.session.commit()
+            yield from (build_document(record, analyzer, labels) for record in records)
 
     def drain(self) -> int:
         """Apply every pending outbox entry to the index; return how many tools changed."""
         with self._indexer_lock():
-            high = db.session.scalar(sa.select(sa.func.max(SearchOutbox.id)))
-            if high is None:
+            # Delete exactly the rows applied: on PostgreSQL a row with a lower id can become
+            # visible after a higher one, so "every id up to the highest seen" could lose it.
+            rows = db.session.execute(sa.select(SearchOutbox.id, SearchOutbox.tool_id)).all()
+            if not rows:
                 db.session.rollback()  # end the read: on SQLite it holds the write lock
                 return 0
-            ids = sorted(
-                set(
-                    db.session.scalars(
-                        sa.select(SearchOutbox.tool_id).where(SearchOutbox.id <= high)
-                    )
-                )
-            )
+            ids = sorted({tool_id for _id, tool_id in rows})
             documents = list(self.documents(ids))
             if documents:
                 self.backend.upsert(documents)
             gone = set(ids) - {d.id for d in documents}
             if gone:
                 self.backend.delete(gone)  # unpublished, archived, rejected or deleted
-            db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= high))
+            _delete_outbox([row_id for row_id, _tool in rows])
             self._bump()
             db.session.commit()
             return len(ids)
@@ -325,6 +350,13 @@ class SearchService:
                 )
                 self._rebuild_thread.start()
         return False
+
+
+def _delete_outbox(row_ids: list[int]) -> None:
+    """Delete these outbox rows (in chunks: SQLite caps the number of bound parameters)."""
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start : start + 500]
+        db.session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_(chunk)))
 
 
 def _rebuild_in_background(app: Flask, service: SearchService) -> None:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dx_match.catalog.pricing import PlanPrice, tool_monthly_cost
 from dx_match.search.documents import ToolRecord
 from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters
-from dx_match.taxonomy.codes import fits_industry, fits_region, function_covers
+from dx_match.taxonomy.codes import fits_industry, function_covers, region_covers
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
 FUNCTIONS = ["sales.pos", "sales.crm", "finance.accounting", "hr.payroll", "supply.inventory"]
@@ -86,7 +86,9 @@ def brute_force(record: ToolRecord, f: Filters, skip: str = "") -> bool:
         or any(function_covers(c, fn) for c in f.functions for fn in record.functions),
         "deployment": not f.deployments or record.deployment in f.deployments,
         "languages": not f.languages or bool(set(f.languages) & set(record.languages)),
-        "regions": not f.regions or any(fits_region(record.regions, r) for r in f.regions),
+        "regions": not f.regions
+        or not record.regions
+        or any(region_covers(listed, r) for listed in record.regions for r in f.regions),
         "subsidy_registered": not f.subsidy_registered or bool(record.subsidies),
         "trial": not f.trial or record.trial_days > 0,
         "max_price": f.max_price is None or _cost_ok(record, f),

@@ -40,6 +40,7 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._ids: list[int] = []
+        self._target = ""  # the directory `current` pointed at when the searcher was opened
 
     @property
     def current(self) -> Path:
@@ -106,8 +107,11 @@ class WhooshBackend:
     def _fresh_searcher(self) -> tuple[Searcher, list[int]]:
         """A searcher on the newest commit, and its document number -> tool id table."""
         with self._lock:
+            target = str(self.current.readlink())
             searcher = self._searcher
-            if searcher is not None and not searcher.up_to_date():
+            # A rebuild (maybe in another process) swaps `current` to a new directory whose
+            # generation can equal ours, so up_to_date() alone would keep reading the old one.
+            if searcher is not None and (target != self._target or not searcher.up_to_date()):
                 searcher.close()
                 searcher = None
             if searcher is None:
@@ -120,7 +124,7 @@ class WhooshBackend:
                 ids = [0] * reader.doc_count_all()
                 for docnum, stored in reader.iter_docs():
                     ids[docnum] = int(stored["id"])
-                self._searcher, self._ids = searcher, ids
+                self._searcher, self._ids, self._target = searcher, ids, target
             return searcher, self._ids
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
