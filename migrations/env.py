@@ -12,6 +12,13 @@ fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db
+
+
+def include_name(name, type_, _parent_names):  # type: ignore[no-untyped-def]
+    """Leave out tables the app does not model: the postgres search backend's derived index."""
+    return not (type_ == "table" and name not in db.metadata.tables and name.startswith("search_"))
+
+
 config.set_main_option(
     "sqlalchemy.url", db.engine.url.render_as_string(hide_password=False).replace("%", "%%")
 )
@@ -39,7 +46,12 @@ def run_migrations_online() -> None:
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with db.engine.connect() as connection:
-        context.configure(connection=connection, target_metadata=db.metadata, **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=db.metadata,
+            include_name=include_name,
+            **conf_args,
+        )
         with context.begin_transaction():
             context.run_migrations()
 
