@@ -7,7 +7,7 @@ backend, as boolean masks over one row per published tool.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -83,6 +83,7 @@ class DocValues:
 
     def __post_init__(self) -> None:
         n = len(self.records)
+        self._name_ranks: dict[str, npt.NDArray[np.int64]] = {}
         self.ids = np.array([r.id for r in self.records], dtype=np.int64)
         self.row_of = {r.id: i for i, r in enumerate(self.records)}
         expanded = [
@@ -126,6 +127,16 @@ class DocValues:
 
     def __len__(self) -> int:
         return len(self.records)
+
+    def name_rank(self, lang: str, name_of: Callable[[ToolRecord], str]) -> npt.NDArray[np.int64]:
+        """Each row's position in name order for a language (computed once per language)."""
+        cached = self._name_ranks.get(lang)
+        if cached is None:
+            order = sorted(range(len(self.records)), key=lambda i: (name_of(self.records[i]), i))
+            cached = np.empty(len(self.records), dtype=np.int64)
+            cached[order] = np.arange(len(self.records))
+            self._name_ranks[lang] = cached
+        return cached
 
     def monthly_usd(self, users: int) -> npt.NDArray[np.float64]:
         """Each tool's monthly cost in the base unit for `users` users; inf when quote-only."""

@@ -225,38 +225,30 @@ class SearchService:
         request: SearchRequest,
         text_query: q.TextQuery | None,
     ) -> list[int]:
-        """Rows in the requested order; ties broken by name, then id, so pages are stable."""
-        names = [localized(docvalues.records[r].name, request.lang).casefold() for r in rows]
-        ids = docvalues.ids[rows]
+        """Rows in the requested order; ties broken by name order, so pages are stable."""
+        lang = request.lang
+        rank = docvalues.name_rank(lang, lambda r: localized(r.name, lang).casefold())[rows]
         sort = request.sort if request.sort in SORTS else "relevance"
         if sort == "relevance" and text_query is None:
             sort = "name"
+        keys: tuple[np.ndarray[Any, Any], ...]  # np.lexsort: the last key is the primary one
         if sort == "price":
-            cost = docvalues.monthly_usd(request.filters.users)[rows]
-            keys: list[tuple[Any, ...]] = [
-                (c, n, i) for c, n, i in zip(cost, names, ids, strict=True)
-            ]
+            keys = (rank, docvalues.monthly_usd(request.filters.users)[rows])
         elif sort == "newest":
-            created = docvalues.created[rows]
-            keys = [(-c, n, i) for c, n, i in zip(created, names, ids, strict=True)]
+            keys = (rank, -docvalues.created[rows])
         elif sort == "relevance":
             assert text_query is not None
-            languages = docvalues.multi["languages"]
+            score = np.array([scores.get(int(i), 0.0) for i in docvalues.ids[rows]])
             speaks = (
-                languages.any_of([text_query.language])[rows]
+                docvalues.multi["languages"].any_of([text_query.language])[rows]
                 if text_query.language
                 else np.zeros(len(rows), dtype=np.bool_)
             )
             # Tools with a UI in the query's language first, then by score.
-            keys = [
-                (not s, -scores.get(int(i), 0.0), n, i)
-                for s, i, n in zip(speaks, ids, names, strict=True)
-            ]
+            keys = (rank, -score, ~speaks)
         else:
-            keys = [(n, i) for n, i in zip(names, ids, strict=True)]
-        return [
-            int(row) for _key, row in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])
-        ]
+            keys = (rank,)
+        return [int(row) for row in rows[np.lexsort(keys)]]
 
     # -- writing ----------------------------------------------------------------------
 
