@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,12 @@ MIGRATIONS = REPO_ROOT / "migrations"
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, CLI and error pages."""
-    settings = config_module.from_environment()
-    if config:
-        settings.update(config)
+    config = config or {}
+    # DX_* strings given here act like environment variables, so derived defaults follow them
+    # (DX_INSTANCE_PATH moves the default SQLite database too); other keys override directly.
+    as_environment = {k: v for k, v in config.items() if k.startswith("DX_") and isinstance(v, str)}
+    settings = config_module.from_environment({**os.environ, **as_environment})
+    settings.update({k: v for k, v in config.items() if k not in as_environment})
     app = Flask(
         __name__,
         instance_path=settings["DX_INSTANCE_PATH"],
@@ -31,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import errors, i18n, models, templating
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
+    from dx_match.health import bp as health_bp
     from dx_match.extensions import babel, csrf, db, migrate
     from dx_match.search.views import bp as search_bp
 
@@ -43,5 +48,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_handlers(app)
     app.register_blueprint(catalog_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(health_bp)
     register_commands(app)
     return app

@@ -14,7 +14,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
 from dx_match.search.backends.base import Progress
-from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
+from dx_match.search.documents import FIELD_BOOSTS, SearchDocument
 from dx_match.search.query import TextQuery
 
 WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
@@ -22,12 +22,27 @@ BATCH = 2000
 
 
 def schema() -> Schema:
-    """Pre-tokenized text fields (split on spaces) with their boosts, and the tool id."""
-    fields = {
-        name: TEXT(analyzer=SpaceSeparatedTokenizer(), field_boost=boost, phrase=False)
-        for name, boost in FIELD_BOOSTS.items()
-    }
-    return Schema(id=ID(stored=True, unique=True), **fields)
+    """One pre-tokenized text field (split on spaces) and the tool id.
+
+    Field boosts become repetition: a name's terms are written five times, a description's
+    once. One field means one posting list per term; an OR over five fields made Whoosh read
+    and score every posting of every field (most of a query's time).
+    """
+    return Schema(
+        id=ID(stored=True, unique=True),
+        text=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+    )
+
+
+# How many times each field's terms are written (BM25 grows with term frequency).
+REPEATS = {name: max(1, round(boost)) for name, boost in FIELD_BOOSTS.items()}
+
+
+def combined(document: SearchDocument) -> str:
+    """The document's terms in one field, each field's repeated by its boost."""
+    return " ".join(
+        " ".join([terms] * REPEATS[name]) for name, terms in document.fields.items() if terms
+    )
 
 
 class WhooshBackend:
@@ -69,7 +84,7 @@ class WhooshBackend:
         writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
         count = 0
         for document in documents:
-            writer.add_document(id=str(document.id), **document.fields)
+            writer.add_document(id=str(document.id), text=combined(document))
             count += 1
             if progress and count % 500 == 0:
                 progress(500)
@@ -89,7 +104,7 @@ class WhooshBackend:
         ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT) as writer:
             for document in documents:
-                writer.update_document(id=str(document.id), **document.fields)
+                writer.update_document(id=str(document.id), text=combined(document))
 
     def delete(self, ids: Iterable[int]) -> None:
         """Delete documents by id in one commit."""
@@ -147,7 +162,7 @@ class WhooshBackend:
 
 
 def _term(term: str) -> query.Query:
-    return query.Or([query.Term(name, term) for name in TEXT_FIELDS])
+    return query.Term("text", term)
 
 
 def to_whoosh(text_query: TextQuery) -> query.Query:
