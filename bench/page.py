@@ -107,7 +107,7 @@ def timed(conn: http.client.HTTPConnection, path: str) -> float:
     return elapsed
 
 
-def main() -> None:  # noqa: PLR0915 - one linear script: build, serve, measure, print
+def main() -> None:
     """Build, serve, measure, print."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tools", type=int, default=10_000)
