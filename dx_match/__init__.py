@@ -35,8 +35,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import errors, i18n, models, templating
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
-    from dx_match.health import bp as health_bp
     from dx_match.extensions import babel, csrf, db, migrate
+    from dx_match.health import bp as health_bp
     from dx_match.search.views import bp as search_bp
 
     assert models.__all__  # all tables registered before the engine is used
