@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from dx_match.search.tokenize import Analyzer, Token
 
 MAX_QUERY_CHARS = 200
+MAX_CLAUSES = 12  # bounds the work of one query whatever is typed
+MAX_OPTIONAL = 24
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HAN = re.compile(r"[\u3400-\u9fff]")
@@ -120,8 +122,8 @@ def build(text: str, analyzer: Analyzer, synonyms: Synonyms) -> TextQuery:
         if clause not in clauses:
             clauses.append(clause)
         i += length
-    optional = tuple(dict.fromkeys(t.text for t in tokens if not t.required))
-    return TextQuery(tuple(clauses), optional, "all", detect_language(text))
+    optional = tuple(dict.fromkeys(t.text for t in tokens if not t.required))[:MAX_OPTIONAL]
+    return TextQuery(tuple(clauses[:MAX_CLAUSES]), optional, "all", detect_language(text))
 
 
 # -- typo tolerance -------------------------------------------------------------------

@@ -141,3 +141,10 @@ def test_highlight_marks_whole_words_and_escapes(analyzer: Analyzer) -> None:
         marked
         == "クラス予約と<mark>管理</mark>。<mark>クラウド</mark>で &lt;b&gt;<mark>POS</mark>&lt;/b&gt;"
     )
+
+
+def test_query_work_is_bounded(analyzer: Analyzer, synonyms: Synonyms) -> None:
+    from dx_match.search.query import MAX_CLAUSES
+
+    words = " ".join(f"word{i}" for i in range(60))
+    assert len(build(words, analyzer, synonyms).clauses) == MAX_CLAUSES

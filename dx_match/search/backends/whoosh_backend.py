@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import index, query
+from whoosh import collectors, index, query
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
@@ -19,6 +20,7 @@ from dx_match.search.query import TextQuery
 
 WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
 BATCH = 2000
+SEARCH_SECONDS = 2.0
 
 
 def schema() -> Schema:
@@ -147,7 +149,11 @@ class WhooshBackend:
         if text_query.empty:
             return {}
         searcher, ids = self._fresh_searcher()
-        results = searcher.search(to_whoosh(text_query), limit=None)
+        # A time limit: a pathological query returns what it found so far, never hangs a worker.
+        collector = collectors.TimeLimitCollector(searcher.collector(limit=None), SEARCH_SECONDS)
+        with contextlib.suppress(collectors.TimeLimit):
+            searcher.search_with_collector(to_whoosh(text_query), collector)
+        results = collector.results()
         return {ids[hit.docnum]: float(hit.score) for hit in results}
 
     def ids(self) -> set[int]:
