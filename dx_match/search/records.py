@@ -6,10 +6,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from dx_match.catalog.models import Plan, Tool
 from dx_match.catalog.pricing import PlanPrice
+from dx_match.catalog.queries import tool_loads
 from dx_match.extensions import db
 from dx_match.search.documents import Localized, ToolRecord
 from dx_match.taxonomy.models import Term
@@ -44,18 +45,6 @@ def _plan(plan: Plan) -> PlanPrice:
     return PlanPrice(plan.model, plan.price, plan.currency, plan.min_users)
 
 
-def _loads() -> tuple[sa.orm.interfaces.LoaderOption, ...]:
-    return (
-        selectinload(Tool.vendor),
-        selectinload(Tool.plans),
-        selectinload(Tool.function_links),
-        selectinload(Tool.industry_links),
-        selectinload(Tool.region_links),
-        selectinload(Tool.language_links),
-        selectinload(Tool.subsidies),
-    )
-
-
 def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
     """Published tools as records, in id order, loaded in chunks (all of them, or these ids)."""
     query = sa.select(Tool.id).where(Tool.status == "published").order_by(Tool.id)
@@ -68,7 +57,7 @@ def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
         for start in range(0, len(all_ids), CHUNK):
             chunk = all_ids[start : start + CHUNK]
             tools = reader.scalars(
-                sa.select(Tool).where(Tool.id.in_(chunk)).options(*_loads()).order_by(Tool.id)
+                sa.select(Tool).where(Tool.id.in_(chunk)).options(*tool_loads()).order_by(Tool.id)
             )
             yield from (record_of(tool) for tool in tools)
             reader.expunge_all()
