@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from dx_match.catalog.models import Tool, ToolFunction, Vendor
@@ -124,3 +126,21 @@ def test_sort_by_price_and_pagination_are_stable() -> None:
             sa.select(sa.func.count()).select_from(Tool).where(Tool.status == "published")
         )
     )
+
+
+def test_search_works_outside_the_main_thread(app: Flask) -> None:
+    """Threaded servers search from worker threads (no signal-based time limits)."""
+    errors: list[BaseException] = []
+    found: list[int] = []
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                found.extend(search_service().search(SearchRequest(q="POS")).ids)
+        except BaseException as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    assert not errors and found

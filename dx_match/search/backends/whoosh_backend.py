@@ -150,7 +150,11 @@ class WhooshBackend:
             return {}
         searcher, ids = self._fresh_searcher()
         # A time limit: a pathological query returns what it found so far, never hangs a worker.
-        collector = collectors.TimeLimitCollector(searcher.collector(limit=None), SEARCH_SECONDS)
+        collector = collectors.TimeLimitCollector(
+            searcher.collector(limit=None),
+            SEARCH_SECONDS,
+            use_alarm=False,  # SIGALRM: main thread only
+        )
         with contextlib.suppress(collectors.TimeLimit):
             searcher.search_with_collector(to_whoosh(text_query), collector)
         results = collector.results()
