@@ -61,3 +61,20 @@ def test_unknown_tool_shows_the_404_page(page: Page, live_server: str) -> None:
     response = page.goto(f"{live_server}/tools/no-such-tool?lang=ja")
     assert response is not None and response.status == 404
     expect(page).to_have_title(re.compile(r"dx_match$"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("zh-TW", "餐廳點餐系統"), ("ja", "勤怠管理 クラウド"), ("en", "inventroy")]
+)
+def test_visitor_searches_from_the_home_page(
+    page: Page, live_server: str, lang: str, text: str
+) -> None:
+    page.goto(f"{live_server}/?lang={lang}")
+    page.locator("form[role='search'] input[name='q']").fill(text)
+    page.locator("form[role='search'] button[type='submit']").click()
+    expect(page).to_have_url(re.compile(r"/tools\?.*q="))
+    expect(page.locator("article.tool-card").first).to_be_visible()
+    if lang == "en":  # a typo: results for the corrected word, with a link to it
+        expect(page.locator("a[href*='q=inventory']").first).to_be_visible()
+    else:
+        expect(page.locator("article.tool-card mark").first).to_be_visible()
