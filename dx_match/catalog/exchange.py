@@ -265,10 +265,13 @@ class _Writer:
             self.report.notes.append(f"{kind} {row['code']}: a built-in code; its labels are kept")
             self.report.unchanged[kind] += 1
             return
-        if term is not None and canonical.term_row(term) == row:
+        parent = row.get("parent") or _parent_by_prefix(kind, row["code"])
+        # Compare with the parent found by prefix too, or a second import would "update" it.
+        if term is not None and canonical.term_row(term) == row | (
+            {"parent": parent} if parent else {}
+        ):
             self.report.unchanged[kind] += 1
             return
-        parent = row.get("parent") or _parent_by_prefix(kind, row["code"])
         if term is None:
             db.session.add(Term(kind=kind, code=row["code"], parent=parent, name=row["name"]))
             self.report.created[kind] += 1

@@ -133,6 +133,12 @@ def test_partner_catalog_imports_without_edits(empty_catalog: None) -> None:
     assert [t.slug for t in course.tools] == ["naniwa-regi"]
 
 
+def test_partner_catalog_imports_twice_without_change(empty_catalog: None) -> None:
+    assert import_catalog(PARTNER).ok
+    again = import_catalog(PARTNER)
+    assert again.ok and not again.created and not again.updated  # incl. parents found by prefix
+
+
 def test_importing_a_newer_version_updates_in_place(write_catalog: WriteCatalog) -> None:
     tool = db.session.scalars(sa.select(Tool).order_by(Tool.slug)).first()
     assert tool is not None
