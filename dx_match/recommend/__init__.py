@@ -1,0 +1,1 @@
+"""Recommendations for an SME profile: tools, subsidies and courses, with their reasons."""
