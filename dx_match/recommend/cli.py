@@ -20,15 +20,23 @@ def _read_profile(path: Path) -> Any:
         if path.suffix.lower() == ".json":
             return json.loads(path.read_text(encoding="utf-8"))
         return yamlio.load(path)
-    except Exception as exc:  # noqa: BLE001 - any read or parse error is the file's, said so
+    except Exception as exc:  # any read or parse error is the file's: say so
         click.echo(f"profile: cannot read {path}: {exc}")
         sys.exit(1)
 
 
 @click.group("recommend", invoke_without_command=True)
-@click.option("--profile", "profile_path", type=click.Path(path_type=Path), help="SME profile (JSON or YAML).")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge subsidy windows on this day (default: today).")
-@click.option("--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option(
+    "--profile", "profile_path", type=click.Path(path_type=Path), help="SME profile (JSON or YAML)."
+)
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Judge subsidy windows on this day (default: today).",
+)
+@click.option(
+    "--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True
+)
 @click.option("--lang", type=click.Choice(["en", "zh-TW", "ja"]), default="en", show_default=True)
 @click.pass_context
 @with_appcontext
@@ -73,7 +81,7 @@ def recommend_group(
 @recommend_group.command("train")
 @with_appcontext
 def train_command() -> None:
-    """Fit the feedback model and make it the current version (keeps the fallback without feedback)."""
+    """Fit the feedback model and make it current (without feedback, keep the fallback)."""
     from dx_match.recommend.training import train
 
     report = train()

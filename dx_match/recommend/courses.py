@@ -71,6 +71,7 @@ def teaching(tool: ToolFacts, courses: Sequence[CoursePick]) -> CourseFacts | No
 def rank(
     profile: Profile,
     catalog: CatalogFeatures,
+    *,
     goals: Sequence[str],
     tools: Sequence[ToolPick],
     eligible: Sequence[SubsidyFacts],

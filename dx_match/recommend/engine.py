@@ -107,38 +107,63 @@ def recommend(
     eligible = [s for s, v in zip(catalog.subsidies, verdicts, strict=True) if v.eligible]
     notices: list[Reason] = []
     goals, implicit = effective_goals(profile)
-    picks = _rank_tools(profile, catalog, goals, eligible, model, tool_limit)
+    picks = _rank_tools(
+        profile, catalog, goals=goals, eligible=eligible, model=model, limit=tool_limit
+    )
     if not len(catalog):
         notices.append(Reason("catalog_empty"))
     elif not picks:
         notices.append(Reason("nothing_fits"))
     tools = [
-        _tool_pick(p, s, g, profile, catalog, goals, implicit, eligible, verdicts)
-        for p, s, g in picks
+        _tool_pick(
+            row,
+            score,
+            goal_ids=g,
+            profile=profile,
+            catalog=catalog,
+            goals=goals,
+            implicit=implicit,
+            eligible=eligible,
+            verdicts=verdicts,
+        )
+        for row, score, g in picks
     ]
-    courses = course_rules.rank(profile, catalog, goals, tools, eligible, today, course_limit)
-    bundles, assignment = _bundles(profile, catalog, tools, courses, eligible, goals)
+    courses = course_rules.rank(
+        profile,
+        catalog,
+        goals=goals,
+        tools=tools,
+        eligible=eligible,
+        today=today,
+        limit=course_limit,
+    )
+    bundles, assignment = _bundles(
+        profile, catalog, tools=tools, courses=courses, eligible=eligible, goals=goals
+    )
     subsidies = _subsidy_picks(eligible, verdicts, assignment, rates, profile.currency)
     if not subsidies:
         notices.append(Reason("no_subsidy"))
     return Result(tools, subsidies, courses, bundles, verdicts, notices)
 
 
-def pair_features(
-    profile: Profile, catalog: CatalogFeatures, rows: Array, *, today: date
-) -> Array:
+def pair_features(profile: Profile, catalog: CatalogFeatures, rows: Array, *, today: date) -> Array:
     """The FEATURES of these tools for this profile, whatever the filters say (for training)."""
     rates = catalog.rates
-    eligible = [s for s in catalog.subsidies if judge(s, profile, today=today, rates=rates).eligible]
+    eligible = [
+        s for s in catalog.subsidies if judge(s, profile, today=today, rates=rates).eligible
+    ]
     goals, _implicit = effective_goals(profile)
     specificity = catalog.industry_specificity(profile.industry)
     strengths = _goal_strengths(catalog, rows, goals)
-    return tool_features(profile, catalog, rows, strengths, specificity, eligible)
+    return tool_features(
+        profile, catalog, rows=rows, strengths=strengths, specificity=specificity, eligible=eligible
+    )
 
 
 def _rank_tools(
     profile: Profile,
     catalog: CatalogFeatures,
+    *,
     goals: Sequence[str],
     eligible: Sequence[SubsidyFacts],
     model: FeedbackModel | None,
@@ -155,7 +180,9 @@ def _rank_tools(
         rows, strengths = rows[serving], strengths[serving]
     if not len(rows):
         return []
-    features = tool_features(profile, catalog, rows, strengths, specificity, eligible)
+    features = tool_features(
+        profile, catalog, rows=rows, strengths=strengths, specificity=specificity, eligible=eligible
+    )
     scores = final_scores(features, model)
     monthly = catalog.monthly(rows, profile.seats, profile.currency)
     if profile.budget_monthly is not None:
@@ -177,6 +204,7 @@ def _rank_tools(
 def tool_features(
     profile: Profile,
     catalog: CatalogFeatures,
+    *,
     rows: Array,
     strengths: Array,
     specificity: Array,
@@ -240,6 +268,7 @@ def first_year(
 def _tool_pick(
     row: int,
     score: float,
+    *,
     goal_ids: tuple[int, ...],
     profile: Profile,
     catalog: CatalogFeatures,
@@ -285,16 +314,25 @@ def _tool_pick(
         reasons.append(Reason("trial", {"days": tool.trial_days}))
     if "challenge.staff_skills" in profile.challenges and catalog.taught[row]:
         reasons.append(Reason("course_available"))
+    reasons.extend(_blocked(tool, catalog, verdicts))
+    return ToolPick(
+        tool, score, monthly, net, tuple(s.slug for _a, s in paying), tuple(reasons), goal_ids
+    )
+
+
+def _blocked(
+    tool: ToolFacts, catalog: CatalogFeatures, verdicts: Sequence[Verdict]
+) -> list[Reason]:
+    """Why a programme the tool is registered for pays nothing here."""
     by_slug = {v.slug: v for v in verdicts}
     names = {s.slug: s.name for s in catalog.subsidies}
+    reasons = []
     for slug in tool.subsidies:
         verdict = by_slug.get(slug)
         if verdict is not None and not verdict.eligible:
             blocking = verdict.blocking[0]
             reasons.append(Reason("subsidy_blocked", {"subsidy": names[slug], "check": blocking}))
-    return ToolPick(
-        tool, score, monthly, net, tuple(s.slug for _a, s in paying), tuple(reasons), goal_ids
-    )
+    return reasons
 
 
 def _price_reason(
@@ -319,12 +357,13 @@ def _price_reason(
 def _bundles(
     profile: Profile,
     catalog: CatalogFeatures,
+    *,
     tools: Sequence[ToolPick],
     courses: Sequence[CoursePick],
     eligible: Sequence[SubsidyFacts],
     goals: Sequence[str],
 ) -> tuple[list[Bundle], Assignment]:
-    """One tool per goal (else the top tools) with its course, costs split without double dipping."""
+    """One tool per goal (else the top tools) with its course; costs paid once each."""
     chosen: list[ToolPick] = []
     for i in range(len(goals)):
         pick = next((t for t in tools if i in t.goals and t not in chosen), None)
@@ -359,9 +398,9 @@ def _bundles(
         fee = course_rules.fee(course, currency, rates) if course else Decimal(0)
         cost = None if year is None or fee is None else year + fee
         paid = sum((assignment.shares.get(k, Decimal(0)) for k in keys), Decimal(0))
-        payers = tuple(dict.fromkeys(p for k in keys if (p := assignment.payer.get(k))))
+        paid_by = tuple(dict.fromkeys(p for k in keys if (p := assignment.payer.get(k))))
         bundles.append(
-            Bundle(pick.tool.slug, course.slug if course else None, payers, cost, paid,
+            Bundle(pick.tool.slug, course.slug if course else None, paid_by, cost, paid,
                    None if cost is None else cost - paid)
         )  # fmt: skip
     return bundles, assignment

@@ -232,8 +232,7 @@ class CatalogFeatures:
         ]
         if not columns:
             return np.zeros(len(self), dtype=np.bool_)
-        mask: Array = self.language_matrix[:, columns].any(axis=1)
-        return mask
+        return np.asarray(self.language_matrix[:, columns].any(axis=1))
 
     def region_mask(self, location: str) -> Array:
         """Tools sold where the company is."""

@@ -25,12 +25,12 @@ from dx_match.catalog.models import Course, Subsidy, Tool
 from dx_match.catalog.queries import published_courses, published_tools
 from dx_match.extensions import db
 from dx_match.recommend.eligibility import SubsidyFacts
-from dx_match.recommend.engine import Result
 from dx_match.recommend.engine import recommend as run_engine
 from dx_match.recommend.explain import Explainer
 from dx_match.recommend.features import CatalogFeatures, CourseFacts, ToolFacts
 from dx_match.recommend.model import FeedbackModel
 from dx_match.recommend.profile import Profile, ProfileCodes, parse_profile
+from dx_match.recommend.results import Result
 from dx_match.search.service import search_service
 from dx_match.taxonomy.models import Term
 from dx_match.templating import WHOLE_UNIT_CURRENCIES
@@ -116,9 +116,10 @@ class RecommendService:
 
     def _key(self) -> tuple[Any, ...]:
         """What identifies the catalog's state: tool generation, subsidy/course/term stamps."""
-        stamps = [search_service().generation()]
+        stamps: list[Any] = [search_service().generation()]
         for model in (Subsidy, Course):
-            stamps.extend(db.session.execute(sa.select(sa.func.count(), sa.func.max(model.updated_at))).one())
+            row = db.session.execute(sa.select(sa.func.count(), sa.func.max(model.updated_at)))
+            stamps.extend(row.one())
         stamps.append(db.session.scalar(sa.select(sa.func.count()).select_from(Term)))
         return tuple(stamps)
 
@@ -186,8 +187,12 @@ class RecommendService:
 def _load_catalog() -> tuple[CatalogFeatures, ProfileCodes]:
     """Read published tools, courses, subsidies and the taxonomy into arrays."""
     tools = [_tool_facts(t) for t in db.session.scalars(published_tools().order_by(Tool.id))]
-    courses = [_course_facts(c) for c in db.session.scalars(published_courses().order_by(Course.id))]
-    subsidies = [_subsidy_facts(s) for s in db.session.scalars(sa.select(Subsidy).order_by(Subsidy.slug))]
+    courses = [
+        _course_facts(c) for c in db.session.scalars(published_courses().order_by(Course.id))
+    ]
+    subsidies = [
+        _subsidy_facts(s) for s in db.session.scalars(sa.select(Subsidy).order_by(Subsidy.slug))
+    ]
     terms = db.session.execute(sa.select(Term.kind, Term.code, Term.name)).all()
     labels = {(kind, code): name for kind, code, name in terms}
     by_kind: dict[str, set[str]] = {}

@@ -34,7 +34,9 @@ class TrainReport:
         if self.signals:
             out.append("signals: " + ", ".join(f"{k}={v}" for k, v in sorted(self.signals.items())))
         if self.version is None:
-            out.append(f"no model trained: {self.reason}; recommendations keep the rule-based scores")
+            out.append(
+                f"no model trained: {self.reason}; recommendations keep the rule-based scores"
+            )
         else:
             out.append(f"model version {self.version} written to {self.path} and made current")
         return out

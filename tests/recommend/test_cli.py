@@ -11,7 +11,9 @@ from flask.testing import FlaskCliRunner
 from tests.recommend.conftest import CAFE_TAIPEI
 
 
-def _run(runner: FlaskCliRunner, tmp_path: Path, profile: Any, *args: str, name: str = "p.json") -> Any:
+def _run(
+    runner: FlaskCliRunner, tmp_path: Path, profile: Any, *args: str, name: str = "p.json"
+) -> Any:
     path = tmp_path / name
     path.write_text(profile if isinstance(profile, str) else json.dumps(profile), encoding="utf-8")
     return runner.invoke(args=["recommend", "--profile", str(path), *args])
@@ -24,7 +26,14 @@ def test_json_has_exactly_the_spec_shape(runner: FlaskCliRunner, tmp_path: Path)
     assert set(out) == {"tools", "subsidies", "courses"}
     assert out["tools"] and out["subsidies"] and out["courses"]
     for tool in out["tools"]:
-        assert set(tool) == {"slug", "score", "monthly_cost", "net_monthly_cost", "subsidies", "reasons"}
+        assert set(tool) == {
+            "slug",
+            "score",
+            "monthly_cost",
+            "net_monthly_cost",
+            "subsidies",
+            "reasons",
+        }
         assert isinstance(tool["score"], float) and 0 <= tool["score"] <= 1
         assert all(isinstance(r, str) for r in tool["reasons"])
     for subsidy in out["subsidies"]:
@@ -40,7 +49,10 @@ def test_today_makes_results_reproducible(runner: FlaskCliRunner, tmp_path: Path
     again = _run(runner, tmp_path, CAFE_TAIPEI, "--today", "2027-01-05", "--format", "json")
     assert later.stdout == again.stdout
     assert "tw-cloud-market" in open_day.stdout
-    assert {s["slug"] for s in json.loads(later.stdout)["subsidies"]} == {"tw-sbir", "tw-talent-invest"}
+    assert {s["slug"] for s in json.loads(later.stdout)["subsidies"]} == {
+        "tw-sbir",
+        "tw-talent-invest",
+    }
 
 
 def test_yaml_profile_and_text_output(runner: FlaskCliRunner, tmp_path: Path) -> None:
@@ -50,13 +62,20 @@ def test_yaml_profile_and_text_output(runner: FlaskCliRunner, tmp_path: Path) ->
     assert "Tools:" in result.output and "matsukaze-ninku" in result.output
 
 
-def test_bad_profile_exits_1_with_one_line_per_field(runner: FlaskCliRunner, tmp_path: Path) -> None:
+def test_bad_profile_exits_1_with_one_line_per_field(
+    runner: FlaskCliRunner, tmp_path: Path
+) -> None:
     bad = {**CAFE_TAIPEI, "employees": -1, "currency": "EUR", "goals": ["sales.posx"]}
     del bad["industry"]
     result = _run(runner, tmp_path, bad, "--format", "json")
     assert result.exit_code == 1
     lines = result.stdout.strip().splitlines()
-    assert [line.split(":")[0] for line in lines] == ["industry", "employees", "currency", "goals[1]"]
+    assert [line.split(":")[0] for line in lines] == [
+        "industry",
+        "employees",
+        "currency",
+        "goals[1]",
+    ]
     assert "goals[1]: unknown function code 'sales.posx'; did you mean sales.pos?" in lines
 
 

@@ -28,26 +28,97 @@ def _slugs(items: list[dict[str, Any]]) -> list[str]:
 @pytest.mark.parametrize(
     ("profile", "today", "eligible"),
     [
-        (CAFE_TAIPEI, "2026-11-26", {"tw-cloud-market", "tw-sbir", "tw-smb-digital-training", "tw-taipei-industry", "tw-talent-invest"}),
-        (CAFE_TAIPEI, "2026-12-20", {"tw-cloud-market", "tw-sbir", "tw-smb-digital-training", "tw-talent-invest"}),  # Taipei closed 12-15
+        (
+            CAFE_TAIPEI,
+            "2026-11-26",
+            {
+                "tw-cloud-market",
+                "tw-sbir",
+                "tw-smb-digital-training",
+                "tw-taipei-industry",
+                "tw-talent-invest",
+            },
+        ),
+        (
+            CAFE_TAIPEI,
+            "2026-12-20",
+            {"tw-cloud-market", "tw-sbir", "tw-smb-digital-training", "tw-talent-invest"},
+        ),  # Taipei closed 12-15
         (CAFE_TAIPEI, "2027-01-05", {"tw-sbir", "tw-talent-invest"}),
-        (CAFE_TAIPEI, "2026-02-20", {"tw-sbir", "tw-talent-invest", "tw-smb-digital-training"}),  # others not yet open
-        ({**CAFE_TAIPEI, "employees": 40}, "2026-11-26", {"tw-cloud-market", "tw-sbir", "tw-taipei-industry", "tw-talent-invest"}),
-        (KAOHSIUNG_SHOP, "2026-11-26", {"tw-cloud-market", "tw-kaohsiung-smart-retail", "tw-sbir", "tw-smb-digital-training", "tw-talent-invest"}),
-        ({**KAOHSIUNG_SHOP, "industry": "C10"}, "2026-11-26", {"tw-cloud-market", "tw-sbir", "tw-smb-digital-training", "tw-talent-invest"}),
-        (TOKYO_BUILDER, "2026-11-26", {"jp-it-intro", "jp-jinzai-kaihatsu", "tokyo-digital-tools", "tokyo-dx-reskill"}),
-        (TOKYO_SHOP, "2026-11-26", {"jp-it-intro", "jp-jinzai-kaihatsu", "tokyo-digital-tools", "tokyo-digital-tools-small", "tokyo-dx-reskill"}),
+        (
+            CAFE_TAIPEI,
+            "2026-02-20",
+            {"tw-sbir", "tw-talent-invest", "tw-smb-digital-training"},
+        ),  # others not yet open
+        (
+            {**CAFE_TAIPEI, "employees": 40},
+            "2026-11-26",
+            {"tw-cloud-market", "tw-sbir", "tw-taipei-industry", "tw-talent-invest"},
+        ),
+        (
+            KAOHSIUNG_SHOP,
+            "2026-11-26",
+            {
+                "tw-cloud-market",
+                "tw-kaohsiung-smart-retail",
+                "tw-sbir",
+                "tw-smb-digital-training",
+                "tw-talent-invest",
+            },
+        ),
+        (
+            {**KAOHSIUNG_SHOP, "industry": "C10"},
+            "2026-11-26",
+            {"tw-cloud-market", "tw-sbir", "tw-smb-digital-training", "tw-talent-invest"},
+        ),
+        (
+            TOKYO_BUILDER,
+            "2026-11-26",
+            {"jp-it-intro", "jp-jinzai-kaihatsu", "tokyo-digital-tools", "tokyo-dx-reskill"},
+        ),
+        (
+            TOKYO_SHOP,
+            "2026-11-26",
+            {
+                "jp-it-intro",
+                "jp-jinzai-kaihatsu",
+                "tokyo-digital-tools",
+                "tokyo-digital-tools-small",
+                "tokyo-dx-reskill",
+            },
+        ),
         (TOKYO_SHOP, "2027-02-15", {"jp-jinzai-kaihatsu", "jp-jizokuka"}),
-        (TOKYO_SHOP, "2026-04-20", {"jp-it-intro", "jp-jinzai-kaihatsu", "jp-monozukuri", "tokyo-digital-tools", "tokyo-digital-tools-small", "tokyo-dx-reskill"}),
-        ({**TOKYO_SHOP, "region": None}, "2026-11-26", {"jp-it-intro", "jp-jinzai-kaihatsu"}),  # Tokyo unknown
+        (
+            TOKYO_SHOP,
+            "2026-04-20",
+            {
+                "jp-it-intro",
+                "jp-jinzai-kaihatsu",
+                "jp-monozukuri",
+                "tokyo-digital-tools",
+                "tokyo-digital-tools-small",
+                "tokyo-dx-reskill",
+            },
+        ),
+        (
+            {**TOKYO_SHOP, "region": None},
+            "2026-11-26",
+            {"jp-it-intro", "jp-jinzai-kaihatsu"},
+        ),  # Tokyo unknown
         # Retail with 60 people and no capital: the JP SME test is undecided, so nothing.
         ({**TOKYO_SHOP, "employees": 60}, "2026-11-26", set()),
-        ({**TOKYO_SHOP, "employees": 60, "capital": 30000000}, "2026-11-26", {"jp-it-intro", "jp-jinzai-kaihatsu", "tokyo-digital-tools", "tokyo-dx-reskill"}),
+        (
+            {**TOKYO_SHOP, "employees": 60, "capital": 30000000},
+            "2026-11-26",
+            {"jp-it-intro", "jp-jinzai-kaihatsu", "tokyo-digital-tools", "tokyo-dx-reskill"},
+        ),
         (OSAKA_FACTORY, "2026-11-26", {"jp-it-intro", "jp-jinzai-kaihatsu", "osaka-dx-support"}),
         ({**OSAKA_FACTORY, "employees": 400, "capital": 400000000}, "2026-11-26", set()),
     ],
 )
-def test_exactly_the_eligible_subsidies(profile: dict[str, Any], today: str, eligible: set[str]) -> None:
+def test_exactly_the_eligible_subsidies(
+    profile: dict[str, Any], today: str, eligible: set[str]
+) -> None:
     raw = {k: v for k, v in profile.items() if v is not None}
     out = recommend_json(raw, today=date.fromisoformat(today))
     assert set(_slugs(out["subsidies"])) == eligible
@@ -89,7 +160,9 @@ def test_osaka_factory_gets_production_management_and_a_leadership_course() -> N
     out = recommend_json(OSAKA_FACTORY, today=TODAY)
     top3 = _slugs(out["tools"][:3])
     assert "rinkai-lineboard" in top3
-    assert all(r.startswith("covers your first goal") for t in out["tools"][:3] for r in t["reasons"][:1])
+    assert all(
+        r.startswith("covers your first goal") for t in out["tools"][:3] for r in t["reasons"][:1]
+    )
     courses = _slugs(out["courses"])
     assert {"hanazono-dx-promoter-training", "hanazono-owner-dx-bootcamp"} & set(courses)
 
@@ -104,7 +177,9 @@ def test_kaohsiung_shop_gets_retail_pos_first() -> None:
     assert scores == sorted(scores, reverse=True)
 
 
-@pytest.mark.parametrize("profile", [CAFE_TAIPEI, TOKYO_BUILDER, OSAKA_FACTORY, KAOHSIUNG_SHOP, TOKYO_SHOP])
+@pytest.mark.parametrize(
+    "profile", [CAFE_TAIPEI, TOKYO_BUILDER, OSAKA_FACTORY, KAOHSIUNG_SHOP, TOKYO_SHOP]
+)
 def test_nothing_unreadable_wrong_region_or_wrong_industry(profile: dict[str, Any]) -> None:
     service = recommend_service()
     parsed = service.parse(profile)

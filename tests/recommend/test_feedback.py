@@ -65,9 +65,23 @@ def test_train_writes_a_version_that_changes_the_ranking(
     for profile in (CAFE_TAIPEI, KAOHSIUNG_SHOP):
         parsed = models_in.parse(profile)
         for slug in ("pockettill", "meihua-pay-terminal", "alley-shop"):  # free tools taken
-            record_feedback(actor_kind="advisor", actor_id="a1", item_kind="tool", item_slug=slug, signal="pick", profile=parsed)
+            record_feedback(
+                actor_kind="advisor",
+                actor_id="a1",
+                item_kind="tool",
+                item_slug=slug,
+                signal="pick",
+                profile=parsed,
+            )
         for slug in ("tidepoint-pos", "channelsync-hub", "kitchen-relay"):  # paid ones dismissed
-            record_feedback(actor_kind="sme", actor_id="s1", item_kind="tool", item_slug=slug, signal="dismiss", profile=parsed)
+            record_feedback(
+                actor_kind="sme",
+                actor_id="s1",
+                item_kind="tool",
+                item_slug=slug,
+                signal="dismiss",
+                profile=parsed,
+            )
     result = runner.invoke(args=["recommend", "train"])
     assert result.exit_code == 0, result.output
     assert "feedback rows used: 12" in result.output
@@ -78,7 +92,10 @@ def test_train_writes_a_version_that_changes_the_ranking(
     after = scores()
     assert set(after) == set(before)  # the hard filters do not move
     # Free tools were picked and paid ones dismissed: the gap between them narrows.
-    assert after["tidepoint-pos"] - after["alley-shop"] < before["tidepoint-pos"] - before["alley-shop"]
+    assert (
+        after["tidepoint-pos"] - after["alley-shop"]
+        < before["tidepoint-pos"] - before["alley-shop"]
+    )
     second = runner.invoke(args=["recommend", "train"])
     assert "model version 2 written" in second.output
 

@@ -78,7 +78,9 @@ def test_bad_fields_are_named(change: dict[str, Any], field: str, fragment: str)
     raw = {k: v for k, v in raw.items() if v is not None}
     with pytest.raises(ProfileInvalid) as caught:
         parse_profile(raw, CODES)
-    assert any(f == field and fragment in m for f, m in caught.value.problems), caught.value.problems
+    assert any(f == field and fragment in m for f, m in caught.value.problems), (
+        caught.value.problems
+    )
 
 
 def test_every_problem_is_reported_at_once() -> None:
