@@ -30,9 +30,17 @@ from dx_match.search.tokenize import Analyzer
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
 FUNCTIONS = [
-    "sales.pos", "sales.crm", "sales.ecommerce", "finance.accounting", "finance.invoicing",
-    "hr.attendance", "hr.payroll", "supply.inventory", "supply.production", "ops.analytics",
-]  # fmt: skip
+    "sales.pos",
+    "sales.crm",
+    "sales.ecommerce",
+    "finance.accounting",
+    "finance.invoicing",
+    "hr.attendance",
+    "hr.payroll",
+    "supply.inventory",
+    "supply.production",
+    "ops.analytics",
+]
 INDUSTRIES = ["I56", "G47", "G46", "C25", "C10", "F43", "M69", "Q86", "H49", "I55"]
 REGIONS = [("TW",), ("JP",), ("TW", "JP"), (), ("JP-13",), ("TW-TPE",)]
 LANGUAGES = [("zh-TW",), ("ja",), ("en",), ("zh-TW", "en"), ("ja", "en"), ("en", "zh-TW", "ja")]
@@ -68,7 +76,7 @@ def synthetic_tools(n: int, rng: random.Random) -> list[ToolFacts]:
                         "USD",
                         None,
                     ),
-                ),  # fmt: skip
+                ),
                 subsidies=("tw-cloud-market",) if rng.random() < 0.2 else (),
             )
         )
@@ -91,18 +99,35 @@ def synthetic_courses(rng: random.Random, tools: list[ToolFacts]) -> list[Course
             format="online",
             price=Decimal(rng.randint(0, 5000)),
             currency="TWD",
-        )  # fmt: skip
+        )
         for i in range(200)
     ]
 
 
 SUBSIDIES = [
-    SubsidyFacts("tw-cloud-market", ("TW",), Decimal(1), Decimal(30000), "TWD", ("cloud_service",),
-                 sme_definition="TW", registered_tools_only=True, closes=date(2026, 12, 31)),
-    SubsidyFacts("jp-it-intro", ("JP",), Decimal("0.5"), Decimal(4500000), "JPY",
-                 ("software", "cloud_service"), sme_definition="JP", min_amount=Decimal(50000)),
+    SubsidyFacts(
+        "tw-cloud-market",
+        ("TW",),
+        Decimal(1),
+        Decimal(30000),
+        "TWD",
+        ("cloud_service",),
+        sme_definition="TW",
+        registered_tools_only=True,
+        closes=date(2026, 12, 31),
+    ),
+    SubsidyFacts(
+        "jp-it-intro",
+        ("JP",),
+        Decimal("0.5"),
+        Decimal(4500000),
+        "JPY",
+        ("software", "cloud_service"),
+        sme_definition="JP",
+        min_amount=Decimal(50000),
+    ),
     SubsidyFacts("tw-training", ("TW",), Decimal("0.8"), Decimal(100000), "TWD", ("training",)),
-]  # fmt: skip
+]
 
 
 def profiles(rng: random.Random, count: int) -> list[Profile]:
