@@ -230,3 +230,34 @@ def test_empty_catalog_gives_empty_lists() -> None:
     result = service.recommend(service.parse(CAFE_TAIPEI), today=TODAY)
     assert result.to_json() == {"tools": [], "subsidies": [], "courses": []}
     assert "the catalog is empty" in result.notices
+
+
+@pytest.mark.parametrize(
+    ("lang", "goal", "interface", "price"),
+    [
+        (
+            "zh-TW",
+            "符合您的第一個目標：POS 收銀",
+            "中文介面",
+            "使用「中小企業數位轉型雲市集」後每月 NT$0，在您的預算內",
+        ),
+        (
+            "ja",
+            "第一の目標に対応：POSレジ",
+            "中国語の画面",
+            "「中小企業デジタル転換クラウドマーケット（台湾）」適用後 月額 NT$0（予算内）",
+        ),
+        (
+            "en",
+            "covers your first goal: Point of sale",
+            "Chinese interface",
+            "NT$0 a month after SME Digital Transformation Cloud Marketplace, within your budget",
+        ),
+    ],
+)
+def test_reasons_in_the_viewers_language(lang: str, goal: str, interface: str, price: str) -> None:
+    out = recommend_json(CAFE_TAIPEI, today=TODAY, lang=lang)
+    reasons = [r for t in out["tools"] for r in t["reasons"]]
+    assert goal in reasons
+    assert interface in reasons
+    assert price in reasons
