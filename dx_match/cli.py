@@ -22,9 +22,11 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
+    from dx_match.recommend.cli import recommend_group
     from dx_match.search.cli import search_group
 
-    for command in (init_command, import_command, export_command, demo_command, search_group):
+    commands = (init_command, import_command, export_command, demo_command, search_group)
+    for command in (*commands, recommend_group):
         app.cli.add_command(command)
 
 

@@ -1,1 +1,1 @@
-"""Recommendations for an SME profile: tools, subsidies and courses, with their reasons."""
+"""Recommendations for an SME profile: tools, subsidies it is eligible for, and courses."""
