@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
+import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
@@ -15,7 +17,24 @@ from dx_match.extensions import db
 DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False)
+class DxGroup(FlaskGroup):
+    """Flask's CLI group, turning "no tables yet" into a hint instead of a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a database without the schema gets one clear line and exit 1."""
+        try:
+            return super().invoke(ctx)
+        except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
+            text = str(exc.orig)
+            if "no such table" not in text and "does not exist" not in text:
+                raise
+            raise click.ClickException(
+                f"the database has no dx_match schema yet ({text.splitlines()[0]}): "
+                "run `dx-match init` (or `dx-match demo`) first"
+            ) from exc
+
+
+@click.group(cls=DxGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """dx_match: digital tools, subsidies and courses for SMEs."""
 

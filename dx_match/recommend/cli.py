@@ -87,3 +87,28 @@ def train_command() -> None:
     report = train()
     for line in report.lines():
         click.echo(line)
+
+
+@recommend_group.command("evaluate")
+@click.argument("judgments", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True
+)
+@with_appcontext
+def evaluate_command(judgments: Path, output: str) -> None:
+    """Score the recommender against graded judgments (tool NDCG@10, subsidy P/R, course NDCG@5)."""
+    from dx_match.recommend.evaluate import JudgmentsError, evaluate, load_cases
+    from dx_match.recommend.service import recommend_json, recommend_service
+
+    service = recommend_service()
+    try:
+        cases = load_cases(judgments, service.catalog()[1])
+    except JudgmentsError as exc:
+        for problem in exc.problems:
+            click.echo(problem)
+        sys.exit(1)
+    report = evaluate(cases, lambda profile, today: recommend_json(profile, today=today))
+    if output == "json":
+        click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        return
+    click.echo(report.format_text())

@@ -40,30 +40,13 @@ from typing import Any
 
 from dx_match import yamlio
 from dx_match.errors import DxError, ValidationFailed
-from dx_match.taxonomy.codes import (
-    FUNCTION_GROUPS,
-    INDUSTRY_CODE,
-    is_currency,
-    is_language,
-    is_region,
-    region_covers,
-)
+from dx_match.recommend.profile import ProfileCodes, ProfileInvalid, parse_profile
 
 TOOL_K = 10
 COURSE_K = 5
 MAX_GRADE = 3
 SLUG = re.compile(r"^[a-z0-9-]{2,80}$")
-FUNCTION_CODE = re.compile(r"^([a-z]+)(\.[a-z_]+)?$")
 CASE_KEYS = frozenset({"id", "today", "profile", "tools", "subsidies", "courses", "must_not"})
-REQUIRED_PROFILE = ("country", "industry", "employees", "currency", "goals")
-OPTIONAL_PROFILE = frozenset(
-    {"id", "region", "users", "capital", "annual_revenue", "revenue_trend", "it_staff"}
-    | {"challenges", "maturity", "budget_monthly", "current_tools", "deployment"}
-    | {"languages", "notes"}
-)
-DEPLOYMENTS = ("cloud", "on_premise", "hybrid")
-TRENDS = ("down", "flat", "up")
-
 Recommend = Callable[[Mapping[str, Any], date], Mapping[str, Any]]
 
 
@@ -308,8 +291,9 @@ def evaluate(cases: Iterable[EvalCase], recommend: Recommend) -> EvaluationRepor
 # -- loading -------------------------------------------------------------------
 
 
-def load_cases(path: Path) -> list[EvalCase]:
-    """Read and validate a judgments file; JudgmentsError lists every problem found."""
+def load_cases(path: Path, codes: ProfileCodes) -> list[EvalCase]:
+    """Read and validate a judgments file (profiles against `codes`); JudgmentsError lists every
+    problem found."""
     try:
         data = yamlio.load(path)
     except (OSError, yamlio.LoadError) as exc:
@@ -325,7 +309,7 @@ def load_cases(path: Path) -> list[EvalCase]:
         label = f"case {number}"
         if isinstance(raw, Mapping) and isinstance(raw.get("id"), str) and raw["id"].strip():
             label = raw["id"]
-        case = _check_case(raw, label, problems)
+        case = _check_case(raw, label, problems, codes)
         if case is None:
             continue
         if case.id in seen:
@@ -337,7 +321,7 @@ def load_cases(path: Path) -> list[EvalCase]:
     return cases
 
 
-def _check_case(raw: Any, label: str, problems: list[str]) -> EvalCase | None:
+def _check_case(raw: Any, label: str, problems: list[str], codes: ProfileCodes) -> EvalCase | None:
     def fail(name: str, message: str) -> None:
         problems.append(f"{label}: {name}: {message}")
 
@@ -359,7 +343,11 @@ def _check_case(raw: Any, label: str, problems: list[str]) -> EvalCase | None:
         fail("today", "required, an ISO date (YYYY-MM-DD)")
     profile = raw.get("profile")
     if isinstance(profile, Mapping):
-        _check_profile(profile, fail)
+        try:  # the recommender's own profile rules, so a case can never hold what it rejects
+            parse_profile(profile, codes)
+        except ProfileInvalid as exc:
+            for name, message in exc.problems:
+                fail(f"profile.{name}", message)
     else:
         fail("profile", "required, a mapping")
     tools = _grades(raw.get("tools", {}), "tools", fail)
@@ -405,64 +393,3 @@ def _slug_list(
     if len(set(good)) < len(good):
         fail(name, "lists a slug twice")
     return frozenset(good)
-
-
-def _check_profile(profile: Mapping[str, Any], fail: Callable[[str, str], None]) -> None:
-    def bad(key: str, message: str) -> None:
-        fail(f"profile.{key}", message)
-
-    for key in sorted(set(profile) - set(REQUIRED_PROFILE) - OPTIONAL_PROFILE, key=str):
-        bad(str(key), "unknown field")
-    for key in REQUIRED_PROFILE:
-        if key not in profile:
-            bad(key, "required")
-    checks: dict[str, tuple[Callable[[Any], bool], str]] = {
-        "country": (lambda v: isinstance(v, str) and is_region(v) and "-" not in v, "ISO 3166-1"),
-        "region": (lambda v: isinstance(v, str) and is_region(v), "ISO 3166 code"),
-        "industry": (lambda v: isinstance(v, str) and bool(INDUSTRY_CODE.match(v)), "ISIC code"),
-        "currency": (lambda v: isinstance(v, str) and is_currency(v), "ISO 4217 code"),
-        "employees": (lambda v: _is_int(v, 1), "an integer >= 1"),
-        "users": (lambda v: _is_int(v, 1), "an integer >= 1"),
-        "it_staff": (lambda v: _is_int(v, 0), "an integer >= 0"),
-        "capital": (_is_amount, "an amount >= 0"),
-        "annual_revenue": (_is_amount, "an amount >= 0"),
-        "budget_monthly": (_is_amount, "an amount >= 0"),
-        "goals": (lambda v: _is_list(v, _is_function), "a list of function codes"),
-        "challenges": (lambda v: _is_list(v, lambda c: c.startswith("challenge.")), "codes"),
-        "current_tools": (lambda v: _is_list(v, lambda t: bool(t.strip())), "a list of tags"),
-        "languages": (lambda v: _is_list(v, is_language) and bool(v), "BCP 47 tags"),
-        "deployment": (lambda v: v in DEPLOYMENTS, " | ".join(DEPLOYMENTS)),
-        "revenue_trend": (lambda v: v in TRENDS, " | ".join(TRENDS)),
-        "maturity": (_is_maturity, "a mapping of function group to 0..4"),
-        "notes": (lambda v: isinstance(v, str), "text"),
-        "id": (lambda v: isinstance(v, str), "text"),
-    }
-    for key, (rule, expected) in checks.items():
-        if key in profile and not rule(profile[key]):
-            bad(key, f"expected {expected}, not {profile[key]!r}")
-    country, region = profile.get("country"), profile.get("region")
-    if isinstance(country, str) and isinstance(region, str) and not region_covers(country, region):
-        bad("region", f"{region} is not in {country}")
-
-
-def _is_int(value: Any, minimum: int) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def _is_amount(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-
-
-def _is_list(value: Any, rule: Callable[[str], bool]) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) and rule(v) for v in value)
-
-
-def _is_function(code: str) -> bool:
-    match = FUNCTION_CODE.match(code)
-    return bool(match) and match.group(1) in FUNCTION_GROUPS  # type: ignore[union-attr]
-
-
-def _is_maturity(value: Any) -> bool:
-    return isinstance(value, Mapping) and all(
-        key in FUNCTION_GROUPS and _is_int(level, 0) and level <= 4 for key, level in value.items()
-    )

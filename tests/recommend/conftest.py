@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from dx_match.recommend.profile import ProfileCodes
+from dx_match.taxonomy.services import load_builtin
+
 CAFE_TAIPEI: dict[str, Any] = {
     "id": "cafe-taipei",
     "country": "TW",
@@ -59,3 +62,15 @@ TOKYO_SHOP: dict[str, Any] = {
     "currency": "JPY",
     "goals": ["sales.pos", "finance.accounting"],
 }
+
+
+def builtin_codes() -> ProfileCodes:
+    """The codes of the built-in taxonomy and the default rates: what the shipped set may use."""
+    terms = load_builtin()
+    return ProfileCodes(
+        **{
+            kind: frozenset(row["code"] for row in terms[kind])
+            for kind in ("industries", "functions", "challenges")
+        },
+        currencies=frozenset({"USD", "TWD", "JPY"}),
+    )

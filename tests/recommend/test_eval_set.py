@@ -15,6 +15,7 @@ from dx_match import yamlio
 from dx_match.catalog.pricing import Company, is_sme
 from dx_match.recommend.evaluate import EvalCase, load_cases
 from dx_match.taxonomy.codes import is_currency, is_language, is_region
+from tests.recommend.conftest import builtin_codes
 
 ROOT = Path(__file__).resolve().parents[2]
 JUDGMENTS = ROOT / "catalog" / "eval" / "judgments.yaml"
@@ -24,7 +25,7 @@ RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}  # the spec
 
 @cache
 def _cases() -> tuple[EvalCase, ...]:
-    return tuple(load_cases(JUDGMENTS))
+    return tuple(load_cases(JUDGMENTS, builtin_codes()))
 
 
 @cache

@@ -22,8 +22,11 @@ from dx_match.recommend.evaluate import (
     precision,
     recall,
 )
+from tests.recommend.conftest import builtin_codes
 
 LOG3 = math.log2(3)
+
+CODES = builtin_codes()
 
 
 @pytest.mark.parametrize(
@@ -246,7 +249,7 @@ def _write(tmp_path: Path, text: str, name: str = "judgments.yaml") -> Path:
 
 
 def test_load_cases_reads_a_list(tmp_path: Path) -> None:
-    (case,) = load_cases(_write(tmp_path, GOOD_CASE))
+    (case,) = load_cases(_write(tmp_path, GOOD_CASE), CODES)
     assert case.id == "one"
     assert case.today == date(2026, 11, 15)
     assert case.profile["region"] == "TW-TPE"
@@ -262,7 +265,7 @@ def test_load_cases_reads_json_with_a_cases_key(tmp_path: Path) -> None:
             {"id": "j", "today": "2027-01-05", "profile": PROFILE, "subsidies": []},
         ]
     }
-    (case,) = load_cases(_write(tmp_path, json.dumps(data), "judgments.json"))
+    (case,) = load_cases(_write(tmp_path, json.dumps(data), "judgments.json"), CODES)
     assert case.today == date(2027, 1, 5)
     assert case.tools == {}
     assert case.must_not == frozenset()
@@ -287,16 +290,19 @@ def _broken(old: str, new: str) -> str:
         (_broken("[tw-cloud-market]", "[tw-sbir, tw-sbir]"), "one: subsidies: lists a slug twice"),
         (_broken("must_not: [yatai-pos]", "must_not: [meihua-pay-terminal]"), "also graded"),
         (_broken("must_not:", "mustnot:"), "one: mustnot: unknown field"),
-        (_broken("employees: 12", "employees: 0"), "one: profile.employees: expected an integer"),
-        (_broken("employees: 12, ", ""), "one: profile.employees: required"),
+        (_broken("employees: 12", "employees: -1"), "one: profile.employees: -1 is less than 0"),
+        (_broken("employees: 12, ", ""), "one: profile.employees: is required"),
         (_broken("country: TW", "country: Taiwan"), "one: profile.country"),
         (_broken("region: TW-TPE", "region: JP-13"), "one: profile.region: JP-13 is not in TW"),
         (_broken("industry: I56", "industry: restaurant"), "one: profile.industry"),
         (_broken("currency: TWD", "currency: NTD"), "one: profile.currency"),
-        (_broken("goals: [sales.pos]", "goals: [pos]"), "one: profile.goals"),
-        (_broken("languages: [zh-TW]", "languages: [klingon-x]"), "one: profile.languages"),
+        (_broken("goals: [sales.pos]", "goals: [pos]"), "one: profile.goals[1]: unknown function"),
+        (_broken("languages: [zh-TW]", "languages: [klingon-x]"), "one: profile.languages[1]"),
         (_broken("deployment: cloud", "deployment: saas"), "one: profile.deployment"),
-        (_broken("deployment: cloud", "employee: 3"), "one: profile.employee: unknown field"),
+        (
+            _broken("deployment: cloud", "employee: 3"),
+            "one: profile.employee: unknown field; did you mean employees?",
+        ),
         ("- just text\n", "case 1: case: expected a mapping"),
         ("cases: []\n", "expected a non-empty list of cases"),
         ("- id: [unclosed\n", "invalid YAML at line"),
@@ -305,20 +311,20 @@ def _broken(old: str, new: str) -> str:
 )
 def test_load_cases_names_case_and_field(tmp_path: Path, text: str, problem: str) -> None:
     with pytest.raises(JudgmentsError) as caught:
-        load_cases(_write(tmp_path, text))
+        load_cases(_write(tmp_path, text), CODES)
     assert any(problem in p for p in caught.value.problems), caught.value.problems
 
 
 def test_load_cases_reports_every_problem_at_once(tmp_path: Path) -> None:
     text = _broken("employees: 12", "employees: -1").replace("currency: TWD", "currency: X")
     with pytest.raises(JudgmentsError) as caught:
-        load_cases(_write(tmp_path, text + GOOD_CASE.replace("id: one", "id: two")))
+        load_cases(_write(tmp_path, text + GOOD_CASE.replace("id: one", "id: two")), CODES)
     assert sorted(caught.value.problems) == [
-        "one: profile.currency: expected ISO 4217 code, not 'X'",
-        "one: profile.employees: expected an integer >= 1, not -1",
+        "one: profile.currency: 'X' is not an ISO 4217 currency code (e.g. TWD, JPY, USD)",
+        "one: profile.employees: -1 is less than 0",
     ]
 
 
 def test_load_cases_on_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(JudgmentsError, match=r"nope\.yaml"):
-        load_cases(tmp_path / "nope.yaml")
+        load_cases(tmp_path / "nope.yaml", CODES)
