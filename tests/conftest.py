@@ -51,6 +51,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SQLALCHEMY_DATABASE_URI": database_url,
             "DX_INSTANCE_PATH": str(instance),
             "WTF_CSRF_ENABLED": False,
+            # Rate limits have their own tests (tests/test_security.py) on an app of their own.
+            "DX_RATE_LIMITS_ENABLED": False,
         }
     )
     with application.app_context():
