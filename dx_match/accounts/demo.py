@@ -14,11 +14,11 @@ from dx_match.extensions import db
 DEMO_PASSWORD = "demo-password"  # published on purpose: development only
 #: (e-mail, role, display name, organisation, vendor kind to link or None)
 DEMO_USERS = (
-    ("sme@demo.dx-match.test", "sme", "Demo SME", "Demo Bakery Co.", None),
-    ("vendor@demo.dx-match.test", "vendor", "Demo Vendor", None, "software"),
-    ("trainer@demo.dx-match.test", "trainer", "Demo Trainer", None, "training"),
-    ("advisor@demo.dx-match.test", "advisor", "Demo Advisor", "Demo Advisory Office", None),
-    ("admin@demo.dx-match.test", "admin", "Demo Admin", None, None),
+    ("sme@demo.dx-match.example", "sme", "Demo SME", "Demo Bakery Co.", None),
+    ("vendor@demo.dx-match.example", "vendor", "Demo Vendor", None, "software"),
+    ("trainer@demo.dx-match.example", "trainer", "Demo Trainer", None, "training"),
+    ("advisor@demo.dx-match.example", "advisor", "Demo Advisor", "Demo Advisory Office", None),
+    ("admin@demo.dx-match.example", "admin", "Demo Admin", None, None),
 )
 
 

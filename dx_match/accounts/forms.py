@@ -8,15 +8,16 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
 
 from dx_match.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 ROLE_CHOICES = [
-    ("sme", _l("A company looking for tools (SME)")),
-    ("vendor", _l("A software vendor")),
-    ("trainer", _l("A training provider")),
-    ("advisor", _l("An advisor or consultant")),
+    SelectChoice("sme", _l("A company looking for tools (SME)")),
+    SelectChoice("vendor", _l("A software vendor")),
+    SelectChoice("trainer", _l("A training provider")),
+    SelectChoice("advisor", _l("An advisor or consultant")),
 ]
 
 
