@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, request
 
 from dx_match.extensions import limiter
 
@@ -22,9 +22,11 @@ _declared: set[str] = set()
 
 def csp_nonce() -> str:
     """This response's CSP nonce (one per request), for the rare script that must be inline."""
-    if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(NONCE_BYTES)
-    nonce: str = g.csp_nonce
+    # Kept on the request, not `g`: an app context can outlive one request (CLI, tests).
+    nonce: str | None = request.environ.get("dx_match.csp_nonce")
+    if nonce is None:
+        nonce = secrets.token_urlsafe(NONCE_BYTES)
+        request.environ["dx_match.csp_nonce"] = nonce
     return nonce
 
 
