@@ -104,7 +104,7 @@ def resend_confirmation() -> ResponseReturnValue:
     if form.validate_on_submit():
         services.resend_confirmation(form.email.data)
         return render_template("accounts/check_mail.html", email=form.email.data)
-    return render_template("accounts/login.html", form=LoginForm(), resend=form), 422
+    return render_template("accounts/resend.html", form=form), 422
 
 
 @bp.route("/account/login", methods=["GET", "POST"])
