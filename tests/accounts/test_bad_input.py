@@ -21,7 +21,7 @@ CORPUS = {
     "oversized": "x" * 5000,
     "nul": "a\x00b",
     "lone surrogate": "a\ud800b",  # sent as the raw bytes ED A0 80: not valid UTF-8
-    "cjk emoji rtl": "會計ソフト😀 مرحبا‮",
+    "cjk emoji rtl": "會計ソフト😀 مرحبا\u202e",  # with a right-to-left override
     "script": "<script>alert(1)</script>",
     "sql": "' OR 1=1; DROP TABLE users; --",
 }
