@@ -6,6 +6,7 @@ POST with a CSRF token; links in mail open a page whose button does the POST.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -38,8 +39,9 @@ from dx_match.security import rate_limit, safe_next
 
 bp = Blueprint("accounts", __name__)
 
-#: Session keys of a log-in waiting for its TOTP code.
+#: Session key of a log-in waiting for its TOTP code, and how long it may wait.
 PENDING_KEY = "totp_pending"
+PENDING_SECONDS = 300
 
 
 def _field_error(form: Any, problem: services.FieldProblem) -> None:
@@ -126,7 +128,11 @@ def login() -> ResponseReturnValue:
         else:
             if user.totp_secret:
                 session.clear()
-                session[PENDING_KEY] = {"id": user.get_id(), "remember": form.remember.data}
+                session[PENDING_KEY] = {
+                    "id": user.get_id(),
+                    "remember": form.remember.data,
+                    "at": time.time(),
+                }
                 return redirect(url_for("accounts.login_totp", next=request.args.get("next")))
             start_session(user, remember=form.remember.data)
             services.record_login(user)
@@ -140,7 +146,8 @@ def login() -> ResponseReturnValue:
 def login_totp() -> ResponseReturnValue:
     """The second step of a log-in: a code from the authenticator app."""
     pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict):
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        session.pop(PENDING_KEY, None)
         return redirect(url_for("accounts.login"))
     user = load_user(str(pending.get("id", "")))
     if user is None:
