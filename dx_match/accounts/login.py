@@ -57,6 +57,8 @@ def init_app(app: Flask) -> None:
     login_manager.refresh_view = "accounts.login"
     login_manager.needs_refresh_message = _l("Please log in again to change this.")
     login_manager.needs_refresh_message_category = "info"
+    # The messages are lazy strings: flash their text in the viewer's language, not the object.
+    login_manager.localize_callback = str
 
     @app.before_request
     def require_totp_setup() -> ResponseReturnValue | None:
