@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from dx_match import config as config_module
+from dx_match.db import check_sqlite_pragmas
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = REPO_ROOT / "templates"
@@ -32,7 +33,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from dx_match import errors, i18n, models, templating
+    from dx_match import errors, i18n, models, security, templating
+    from dx_match.accounts import login as accounts_login
+    from dx_match.accounts.views import bp as accounts_bp
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
@@ -41,6 +44,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     assert models.__all__  # all tables registered before the engine is used
     db.init_app(app)
+    with app.app_context():
+        check_sqlite_pragmas(db.engine)
     migrate.init_app(app, db, directory=str(MIGRATIONS))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.babel_locale)
@@ -49,5 +54,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(accounts_bp)
+    accounts_login.init_app(app)
+    security.init_app(app)  # after the blueprints: it limits some of them as a whole
     register_commands(app)
     return app

@@ -41,11 +41,13 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
+    from dx_match.accounts.cli import user_group
+    from dx_match.notify.cli import mail_group
     from dx_match.recommend.cli import recommend_group
     from dx_match.search.cli import search_group
 
     commands = (init_command, import_command, export_command, demo_command, search_group)
-    for command in (*commands, recommend_group):
+    for command in (*commands, recommend_group, user_group, mail_group):
         app.cli.add_command(command)
 
 
@@ -112,6 +114,19 @@ def export_command(directory: Path, as_json: bool) -> None:
         click.echo(str(path))
 
 
+def _print_demo_users() -> None:
+    """Create the demo accounts (development only) and say how to log in with them."""
+    from dx_match.accounts.demo import DEMO_PASSWORD, ensure_demo_users
+
+    env = current_app.config["DX_ENV"]
+    if env != "development":
+        click.echo(f"no demo accounts with DX_ENV={env}; create one with `dx-match user create`")
+        return
+    click.echo(f"demo accounts (password {DEMO_PASSWORD!r}; development only):")
+    for email, role in ensure_demo_users(env):
+        click.echo(f"  {role:8} {email}")
+
+
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -129,6 +144,7 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
         sys.exit(1)
     click.echo(report.summary())
     _bring_search_up_to_date()
+    _print_demo_users()
     # Nothing of this command's session may stay open while the server runs (SQLite locks).
     db.session.remove()
     if no_serve:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,23 @@ UI_LANGUAGES = ("zh-TW", "ja", "en")
 
 #: The currency a viewer sees by default for each UI language.
 CURRENCY_BY_LANGUAGE = {"zh-TW": "TWD", "ja": "JPY", "en": "USD"}
+
+#: Rate limits (Flask-Limiter notation) per client address, by what is being limited.
+RATE_LIMITS = {
+    "login": "10 per minute; 100 per day",
+    "register": "5 per minute; 50 per day",
+    "password_reset": "5 per minute; 30 per day",
+    "inquiry": "10 per minute; 100 per day",
+    "search": "120 per minute",
+}
+
+#: How outgoing mail reaches the SMTP server: plain, STARTTLS upgrade, or TLS from the start.
+SMTP_TLS_MODES = ("none", "starttls", "ssl")
+
+#: werkzeug's scrypt (N=32768, r=8, p=1: about 70 ms and 32 MiB per check on the reference
+#: machine). Tests use N=1024 so hundreds of log-ins stay fast; a hash records its own
+#: parameters, so either kind of hash verifies under either setting.
+PASSWORD_HASH = {"production": "scrypt", "development": "scrypt", "testing": "scrypt:1024:8:1"}
 
 
 def parse_rates(text: str) -> dict[str, Decimal]:
@@ -71,6 +89,14 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         raise ConfigError(
             f"DX_SEARCH_BACKEND must be whoosh, tantivy or postgres, not {search_backend!r}"
         )
+    smtp_tls = env_vars.get("DX_SMTP_TLS", "none")
+    if smtp_tls not in SMTP_TLS_MODES:
+        raise ConfigError(f"DX_SMTP_TLS must be none, starttls or ssl, not {smtp_tls!r}")
+    smtp_port_text = env_vars.get("DX_SMTP_PORT", "25")
+    if not smtp_port_text.isdigit() or not 0 < int(smtp_port_text) < 65536:
+        raise ConfigError(f"DX_SMTP_PORT must be a port number, not {smtp_port_text!r}")
+    redis_url = env_vars.get("DX_REDIS_URL", "")
+    production = env == "production"
     return {
         "DX_ENV": env,
         "DX_INSTANCE_PATH": str(instance_path),
@@ -85,7 +111,36 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": env == "production",
+        "SESSION_COOKIE_SECURE": production,
+        # Flask-Login's remember-me cookie: its defaults are 365 days, not Secure, no SameSite.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_REFRESH_EACH_REQUEST": False,
+        # Forms are small; nothing here takes uploads bigger than this (413 beyond it).
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "DX_PASSWORD_HASH": PASSWORD_HASH[env],
+        # Reset links expire after an hour, e-mail confirmation links after three days.
+        "DX_RESET_TOKEN_MAX_AGE": 3600,
+        "DX_CONFIRM_TOKEN_MAX_AGE": 3 * 86400,
+        # Redis, when set, holds the rate-limit counters so limits hold across workers.
+        "DX_REDIS_URL": redis_url,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "DX_RATE_LIMITS": dict(RATE_LIMITS),
+        "DX_RATE_LIMITS_ENABLED": True,
+        # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
+        "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
+        "DX_SMTP_PORT": int(smtp_port_text),
+        "DX_SMTP_USER": env_vars.get("DX_SMTP_USER", ""),
+        "DX_SMTP_PASSWORD": env_vars.get("DX_SMTP_PASSWORD", ""),
+        "DX_SMTP_TLS": smtp_tls,
+        "DX_SMTP_TIMEOUT": 10,
+        "DX_MAIL_FROM": env_vars.get("DX_MAIL_FROM", "dx_match <no-reply@localhost>"),
+        # A failed delivery is retried after 1, 2, 4 ... minutes, at most an hour apart;
+        # after this many attempts the message is marked failed (kept, never deleted).
+        "DX_MAIL_MAX_ATTEMPTS": 12,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TESTING": env == "testing",
     }

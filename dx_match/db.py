@@ -72,6 +72,30 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def check_sqlite_pragmas(engine: sa.Engine) -> None:
+    """Refuse to start on SQLite without WAL (or an in-memory journal), a busy timeout and FKs."""
+    from dx_match.errors import ConfigError
+
+    if engine.dialect.name != "sqlite":
+        return
+    # A raw connection: no BEGIN (IMMEDIATE would take the write lock just to read pragmas).
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        journal, timeout, foreign_keys = (
+            cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("journal_mode", "busy_timeout", "foreign_keys")
+        )
+        cursor.close()
+    finally:
+        raw.close()
+    if journal not in {"wal", "memory"} or not timeout or foreign_keys != 1:
+        raise ConfigError(
+            f"SQLite must run with journal_mode=WAL, a busy_timeout and foreign_keys=ON "
+            f"(found journal_mode={journal}, busy_timeout={timeout}, foreign_keys={foreign_keys})"
+        )
+
+
 @sa.event.listens_for(sa.engine.Engine, "begin")
 def _sqlite_on_begin(conn: sa.Connection) -> None:
     """Take the write lock at BEGIN: a deferred BEGIN that reads then writes fails at once."""

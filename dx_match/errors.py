@@ -26,6 +26,18 @@ class NotFound(DxError):
     status = 404
 
 
+class Forbidden(DxError):
+    """The user is known but may not do this (other users' private objects are NotFound)."""
+
+    status = 403
+
+
+class Conflict(DxError):
+    """The change collides with the current state (a stale edit, a taken e-mail address)."""
+
+    status = 409
+
+
 class ValidationFailed(DxError):
     """Input that breaks the rules; `problems` holds one message per field."""
 

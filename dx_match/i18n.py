@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Request, current_app, request
+from flask import Request, current_app, has_request_context, request
 from markupsafe import Markup
 
 from dx_match.config import CURRENCY_BY_LANGUAGE, UI_LANGUAGES
@@ -35,7 +35,9 @@ def ui_language(req: Request | None = None) -> str:
 
 
 def babel_locale() -> str:
-    """Flask-Babel's locale selector."""
+    """Flask-Babel's locale selector (English outside a request: CLI messages)."""
+    if not has_request_context():
+        return BABEL_LOCALES["en"]
     return BABEL_LOCALES[ui_language()]
 
 

@@ -1,9 +1,19 @@
 """Every model module, imported once so the metadata (and Alembic) sees all tables."""
 
+from dx_match.accounts import models as accounts_models
 from dx_match.catalog import models as catalog_models
+from dx_match.notify import models as notify_models
 from dx_match.recommend import models as recommend_models
 from dx_match.search import models as search_models
 from dx_match.search import sync as search_sync
 from dx_match.taxonomy import models as taxonomy_models
 
-__all__ = ["catalog_models", "recommend_models", "search_models", "search_sync", "taxonomy_models"]
+__all__ = [
+    "accounts_models",
+    "catalog_models",
+    "notify_models",
+    "recommend_models",
+    "search_models",
+    "search_sync",
+    "taxonomy_models",
+]

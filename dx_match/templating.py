@@ -31,7 +31,10 @@ def render_markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
     html = _markdown.render(_CJK_LINE_BREAK.sub("", text))
-    return Markup(nh3.clean(html, link_rel="nofollow noopener noreferrer"))
+    # Links and images only over http(s): no mailto:, ftp:, data: or anything scriptable.
+    return Markup(
+        nh3.clean(html, link_rel="nofollow noopener noreferrer", url_schemes={"http", "https"})
+    )
 
 
 def money(amount: Decimal | float | int | None, currency: str) -> str:

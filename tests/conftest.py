@@ -5,12 +5,13 @@ transaction that is rolled back, so a service's commit only releases a savepoint
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, request_started
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from dx_match import create_app
@@ -40,6 +41,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
 
 
+def _forget_login_user(_sender: Flask, **_extra: object) -> None:
+    g.pop("_login_user", None)
+
+
 @pytest.fixture(scope="session")
 def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The application, with the schema migrated and the demo catalog loaded once."""
@@ -51,8 +56,14 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "SQLALCHEMY_DATABASE_URI": database_url,
             "DX_INSTANCE_PATH": str(instance),
             "WTF_CSRF_ENABLED": False,
+            # Rate limits have their own tests (tests/test_security.py) on an app of their own.
+            "DX_RATE_LIMITS_ENABLED": False,
         }
     )
+    # Each test keeps one app context pushed (its database session lives there), and Flask reuses
+    # it for the test client's requests: forget the user Flask-Login caches in `g`, as a fresh
+    # app context in production would, or one client's log-in would show through another's.
+    request_started.connect(_forget_login_user, application)
     with application.app_context():
         init_database()
         report = import_catalog(DEMO_CATALOG)
@@ -140,3 +151,128 @@ def search_sandbox(app: Flask, tmp_path: Path) -> Iterator[SearchService]:
     yield service
     service.backend.close()
     app.extensions[EXTENSION_KEY] = original
+
+
+#: The password every `make_user` account has unless told otherwise.
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app: Flask):  # type: ignore[no-untyped-def]
+    """Create a confirmed account: make_user("vendor", email=..., totp=True, active=False)."""
+    import pyotp
+
+    from dx_match.accounts.models import TOTP_REQUIRED_ROLES, User
+    from dx_match.accounts.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: str = "sme",
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        totp: bool | None = None,
+        confirmed: bool = True,
+        active: bool = True,
+        organisation_name: str | None = "",
+        vendor: object = None,
+        locale: str = "en",
+    ) -> User:
+        number = next(counter)
+        user = create_user(
+            email=email or f"{role}{number}@example.com",
+            password=password,
+            role=role,
+            display_name=f"{role.title()} {number}",
+            organisation_name=(
+                f"{role.title()} Org {number}" if organisation_name == "" else organisation_name
+            ),
+            vendor=vendor,  # type: ignore[arg-type]
+            locale=locale,
+            confirmed=confirmed,
+        )
+        if totp if totp is not None else role in TOTP_REQUIRED_ROLES:
+            user.totp_secret = pyotp.random_base32()
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+class AuthActions:
+    """Log in and out through the real forms (flaskr's AuthActions), TOTP step included."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+
+    def login(self, user, password=PASSWORD, remember=False, next=None):  # type: ignore[no-untyped-def]
+        """Post the log-in form (and the TOTP code when the account has one); return the response."""
+        url = "/account/login" + (f"?next={next}" if next else "")
+        data = {"email": user.email, "password": password}
+        if remember:
+            data["remember"] = "y"
+        response = self.client.post(url, data=data)
+        if user.totp_secret and response.status_code == 302 and "/login/code" in response.location:
+            response = self.client.post(response.location, data={"code": self.next_code(user)})
+        return response
+
+    @staticmethod
+    def next_code(user) -> str:  # type: ignore[no-untyped-def]
+        """A valid code the account has not used yet (the current step, else the next one)."""
+        import pyotp
+
+        totp = pyotp.TOTP(user.totp_secret)
+        step = totp.timecode(time.time())
+        if user.totp_last_step is not None and user.totp_last_step >= step:
+            step = user.totp_last_step + 1
+        return totp.generate_otp(step)
+
+    def logout(self):  # type: ignore[no-untyped-def]
+        """Post the log-out button."""
+        return self.client.post("/account/logout")
+
+
+@pytest.fixture
+def auth(client: FlaskClient) -> AuthActions:
+    """Log-in helpers on the test client."""
+    return AuthActions(client)
+
+
+@pytest.fixture
+def outbox():  # type: ignore[no-untyped-def]
+    """The messages queued so far in this test, oldest first."""
+    from dx_match.notify.models import OutboxMessage
+
+    def messages(to: str | None = None) -> list[OutboxMessage]:
+        query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+        if to is not None:
+            query = query.where(OutboxMessage.to_address == to)
+        return list(db.session.scalars(query))
+
+    return messages
+
+
+@pytest.fixture(scope="session")
+def strict_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """A second app on the same database with CSRF and rate limits ON (tiny limits)."""
+    application = create_app(
+        {
+            "DX_ENV": "testing",
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "DX_INSTANCE_PATH": str(tmp_path_factory.mktemp("strict")),
+            "WTF_CSRF_ENABLED": True,
+            "DX_RATE_LIMITS_ENABLED": True,
+            "DX_RATE_LIMITS": {
+                "login": "3 per minute",
+                "register": "3 per minute",
+                "password_reset": "3 per minute",
+                "inquiry": "3 per minute",
+                "search": "3 per minute",
+            },
+        }
+    )
+    application.extensions[EXTENSION_KEY] = search_service(app)  # share the built index
+    return application

@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, roles, permissions, log-in and the second factor."""

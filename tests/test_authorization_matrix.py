@@ -1,0 +1,170 @@
+"""Every route × every kind of visitor: who may use it, and what the others get.
+
+`MATRIX` maps each (rule, method) of `app.url_map` to an access rule; a new route without an
+entry fails `test_every_route_has_an_entry`. Each entry is then requested as an anonymous
+visitor, as each role, and (for private objects) as a member and a non-member, and the status
+must be what the rule says: 200/302/4xx, with other users' private objects answering 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
+from dx_match.extensions import db
+from tests.conftest import AuthActions
+
+ACTORS = ("anonymous", "sme", "vendor", "trainer", "advisor", "admin", "outsider")
+SIGNED_IN = ACTORS[1:]
+LOGIN = 302  # anonymous visitors are sent to the log-in page
+
+
+@dataclass(frozen=True)
+class Entry:
+    """How to request a route, and the status each actor gets (default for anyone unlisted)."""
+
+    url: Callable[[dict[str, Any]], str]
+    default: int
+    statuses: dict[str, int] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+
+    def expected(self, actor: str) -> int:
+        return self.statuses.get(actor, self.default)
+
+
+def fixed(path: str) -> Callable[[dict[str, Any]], str]:
+    return lambda _ctx: path
+
+
+def public(path: str | Callable[[dict[str, Any]], str], status: int = 200, **kw: Any) -> Entry:
+    return Entry(fixed(path) if isinstance(path, str) else path, status, **kw)
+
+
+def signed_in(path: str, status: int, **kw: Any) -> Entry:
+    return Entry(fixed(path), status, {"anonymous": LOGIN}, **kw)
+
+
+def admin_only(url: Callable[[dict[str, Any]], str], status: int, **kw: Any) -> Entry:
+    statuses = dict.fromkeys(SIGNED_IN, 403) | {"anonymous": LOGIN, "admin": status}
+    return Entry(url, status, statuses, **kw)
+
+
+def members_only(url: Callable[[dict[str, Any]], str]) -> Entry:
+    # `sme` is a member of the organisation, `admin` sees every one, the rest are outsiders.
+    return Entry(url, 404, {"anonymous": LOGIN, "sme": 200, "admin": 200})
+
+
+BAD_TOKEN = "not-a-real-token"
+
+MATRIX: dict[tuple[str, str], Entry] = {
+    # Catalog and search: public pages.
+    ("/", "GET"): public("/"),
+    ("/tools", "GET"): public("/tools"),
+    ("/search", "GET"): public("/search?q=crm"),
+    ("/tools/<slug>", "GET"): public(lambda c: f"/tools/{c['tool']}"),
+    ("/compare", "GET"): public(lambda c: f"/compare?t={c['tool']}"),
+    ("/vendors/<slug>", "GET"): public(lambda c: f"/vendors/{c['vendor']}"),
+    ("/subsidies", "GET"): public("/subsidies"),
+    ("/subsidies/<slug>", "GET"): public(lambda c: f"/subsidies/{c['subsidy']}"),
+    ("/courses", "GET"): public("/courses"),
+    ("/courses/<slug>", "GET"): public(lambda c: f"/courses/{c['course']}"),
+    ("/healthz", "GET"): public("/healthz"),
+    ("/static/<path:filename>", "GET"): public("/static/css/site.css"),
+    # Accounts: forms anyone may see; an empty POST is rejected field by field (422).
+    ("/account/register", "GET"): public("/account/register"),
+    ("/account/register", "POST"): public("/account/register", 422),
+    ("/account/login", "GET"): public("/account/login"),
+    ("/account/login", "POST"): public("/account/login", 422),
+    ("/account/login/code", "GET"): public("/account/login/code", 302),  # no pending log-in
+    ("/account/login/code", "POST"): public("/account/login/code", 302),
+    ("/account/forgot", "GET"): public("/account/forgot"),
+    ("/account/forgot", "POST"): public("/account/forgot", 422),
+    ("/account/confirm/resend", "POST"): public("/account/confirm/resend", 422),
+    ("/account/confirm/<token>", "GET"): public(f"/account/confirm/{BAD_TOKEN}"),  # a button
+    ("/account/confirm/<token>", "POST"): public(f"/account/confirm/{BAD_TOKEN}", 400),
+    ("/account/reset/<token>", "GET"): public(f"/account/reset/{BAD_TOKEN}", 400),
+    ("/account/reset/<token>", "POST"): public(f"/account/reset/{BAD_TOKEN}", 400),
+    ("/account/email/confirm/<token>", "GET"): public(f"/account/email/confirm/{BAD_TOKEN}"),
+    ("/account/email/confirm/<token>", "POST"): public(f"/account/email/confirm/{BAD_TOKEN}", 400),
+    # Signed in: one's own account (no ids in these URLs: nobody can name another's).
+    ("/account/", "GET"): signed_in("/account/", 200),
+    ("/account/logout", "POST"): signed_in("/account/logout", 302),
+    ("/account/email", "POST"): signed_in("/account/email", 422),
+    ("/account/password", "POST"): signed_in("/account/password", 422),
+    ("/account/totp", "GET"): signed_in("/account/totp", 200),
+    ("/account/totp", "POST"): signed_in("/account/totp", 422),
+    ("/account/totp/disable", "POST"): signed_in("/account/totp/disable", 422),
+    # Private objects: members and admins only; others get 404, not 403.
+    ("/organisations/<int:organisation_id>", "GET"): members_only(
+        lambda c: f"/organisations/{c['organisation']}"
+    ),
+    # Admin.
+    ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
+    ("/admin/users/<int:user_id>/active", "POST"): admin_only(
+        lambda c: f"/admin/users/{c['target']}/active", 302, data={"active": "1"}
+    ),
+}
+
+
+def url_map_entries(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods or ()
+        if method not in {"HEAD", "OPTIONS"}
+    }
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    routes = url_map_entries(app)
+    missing = sorted(routes - MATRIX.keys())
+    assert not missing, f"routes without an authorization entry in MATRIX: {missing}"
+    assert not sorted(MATRIX.keys() - routes), "MATRIX names routes that no longer exist"
+
+
+@pytest.fixture
+def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Sample slugs and ids, and one signed-in user per actor."""
+
+    def first(model: Any) -> str:
+        query = sa.select(model.slug).order_by(model.slug).limit(1)
+        if hasattr(model, "status"):
+            query = query.where(model.status == "published")
+        return str(db.session.scalar(query))
+
+    users = {actor: make_user("sme" if actor == "outsider" else actor) for actor in SIGNED_IN}
+    return {
+        "tool": first(Tool),
+        "vendor": first(Vendor),
+        "subsidy": first(Subsidy),
+        "course": first(Course),
+        "organisation": users["sme"].organisation_id,
+        "target": make_user("vendor", active=False).id,
+        "users": users,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rule", "method"), [pytest.param(r, m, id=f"{m} {r}") for r, m in sorted(MATRIX)]
+)
+def test_route_answers_each_actor_as_the_matrix_says(
+    app: Flask, context: dict[str, Any], rule: str, method: str
+) -> None:
+    entry = MATRIX[(rule, method)]
+    url = entry.url(context)
+    got: dict[str, int] = {}
+    for actor in ACTORS:
+        client = app.test_client()
+        if actor != "anonymous":
+            assert AuthActions(client).login(context["users"][actor]).status_code == 302
+        with client.open(url, method=method, data=entry.data) as response:
+            got[actor] = response.status_code
+            if response.mimetype == "text/html":
+                assert "nonce-" in response.headers["Content-Security-Policy"]
+    assert got == {actor: entry.expected(actor) for actor in ACTORS}
