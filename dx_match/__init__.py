@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from dx_match import errors, i18n, models, templating
+    from dx_match import api, errors, i18n, models, templating
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
@@ -49,5 +49,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(catalog_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
+    api.init_app(app)
     register_commands(app)
     return app
