@@ -6,7 +6,7 @@ from the views' marshmallow schemas), the `/api/v1` blueprint and `/api/docs`.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, Response, request
 
 from dx_match.api.spec import OPENAPI_VERSION, DxApi
 
@@ -46,6 +46,7 @@ def init_app(app: Flask) -> DxApi:
     csrf.exempt(views.bp)
 
     views.bp.before_request(_protect_cookie_writes)
+    views.bp.after_request(_content_language)
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
     app.extensions[EXTENSION_KEY] = api
@@ -58,3 +59,11 @@ def _protect_cookie_writes() -> None:
 
     if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
         csrf.protect()
+
+
+def _content_language(response: Response) -> Response:
+    """Content-Language: the language of the `localized` texts (not the pages' cookie)."""
+    from dx_match.api.params import api_language
+
+    response.headers["Content-Language"] = api_language()[0]
+    return response

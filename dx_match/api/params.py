@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, cast
 
-from flask import request
+from flask import Request, request
 
 from dx_match.catalog.filters import Args, Notice
 from dx_match.config import CURRENCY_BY_LANGUAGE, UI_LANGUAGES
@@ -73,10 +74,21 @@ def api_language() -> tuple[str, list[Notice]]:
     """`lang` when given (it must be a UI language), else the Accept-Language choice."""
     given = request.args.get("lang")
     if given is None:
-        return ui_language(), []
+        return accepted_language(), []
     if given in UI_LANGUAGES:
         return given, []
-    return ui_language(), [Notice("lang", given[:40], "unknown", nearest(given, UI_LANGUAGES))]
+    notice = Notice("lang", given[:40], "unknown", nearest(given, UI_LANGUAGES))
+    return accepted_language(), [notice]
+
+
+def accepted_language() -> str:
+    """The Accept-Language choice, made as the pages make it but without their cookie.
+
+    A browser that once chose a language on a page must not change what a program
+    gets from the same URL; API answers depend on the URL and the headers only.
+    """
+    headers_only = SimpleNamespace(args={}, cookies={}, accept_languages=request.accept_languages)
+    return ui_language(cast(Request, headers_only))
 
 
 def api_currency(rates: Mapping[str, Decimal], lang: str) -> tuple[str, list[Notice]]:

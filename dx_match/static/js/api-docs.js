@@ -7,5 +7,6 @@ window.addEventListener("DOMContentLoaded", function () {
     domNode: root,
     deepLinking: true,
     tryItOutEnabled: true,
+    validatorUrl: null, // the default badge calls an outside validator: stay offline
   });
 });
