@@ -6,11 +6,10 @@ from the views' marshmallow schemas), the `/api/v1` blueprint and `/api/docs`.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask
 
 from dx_match.api.spec import OPENAPI_VERSION, DxApi
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 EXTENSION_KEY = "dx_api"
 
 
@@ -39,31 +38,10 @@ def init_app(app: Flask) -> DxApi:
         },
     )
     api = DxApi(app)
-    # Reads need no CSRF token. A future write through a browser session (cookies) must
-    # still carry one; a write authenticated by an Authorization token carries no ambient
-    # credential a forged cross-site request could use, so only those skip the check, and the
-    # token code must then authenticate from that header alone, never from the session.
+    # CSRFProtect's blanket check is replaced by the blueprint's own (views.protect_cookie_writes).
     csrf.exempt(views.bp)
 
-    views.bp.before_request(_protect_cookie_writes)
-    views.bp.after_request(_content_language)
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
     app.extensions[EXTENSION_KEY] = api
     return api
-
-
-def _protect_cookie_writes() -> None:
-    """CSRF check for API writes that do not carry an Authorization token (see init_app)."""
-    from dx_match.extensions import csrf
-
-    if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
-        csrf.protect()
-
-
-def _content_language(response: Response) -> Response:
-    """Content-Language: the language of the `localized` texts (not the pages' cookie)."""
-    from dx_match.api.params import api_language
-
-    response.headers["Content-Language"] = api_language()[0]
-    return response

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import Response, request
 from flask_smorest import Blueprint
 
 from dx_match.api import params, present, schemas
@@ -30,6 +31,7 @@ from dx_match.catalog.filters import (
 )
 from dx_match.catalog.views import rates
 from dx_match.errors import NotFound
+from dx_match.extensions import csrf
 from dx_match.search.listing import list_tools
 from dx_match.taxonomy.models import TERM_KINDS
 
@@ -39,6 +41,29 @@ bp = Blueprint(
     url_prefix="/api/v1",
     description="The catalog: tools, vendors, subsidies, courses, taxonomy and search.",
 )
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def protect_cookie_writes() -> None:
+    """CSRF check for API writes that carry no Authorization token.
+
+    Reads need no token. A write through a browser session (cookies) must carry
+    one; a write authenticated by an Authorization token has no ambient credential
+    that a forged cross-site request could use, so only those skip the check, and
+    the token code must then authenticate from that header alone, never the session.
+    """
+    if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
+        csrf.protect()
+
+
+def content_language(response: Response) -> Response:
+    """Content-Language: the language of the `localized` texts (not the pages' cookie)."""
+    response.headers["Content-Language"] = params.api_language()[0]
+    return response
+
+
+bp.before_request(protect_cookie_writes)
+bp.after_request(content_language)
 
 
 def _page(

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from dx_match.catalog import costs
 from dx_match.catalog.canonical import tool_row
-from dx_match.catalog.models import Subsidy, Tool
+from dx_match.catalog.models import Tool
 from dx_match.extensions import db
 from tests.api.conftest import get_json, problem_parameters
 
