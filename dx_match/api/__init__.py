@@ -41,6 +41,8 @@ def init_app(app: Flask) -> DxApi:
     # CSRFProtect's blanket check is replaced by the blueprint's own (views.protect_cookie_writes).
     csrf.exempt(views.bp)
 
+    # POST /api/v1/recommend (dx_match/recommend/) adds its route to views.bp before this line:
+    # a blueprint takes no new routes or hooks once registered.
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
     app.extensions[EXTENSION_KEY] = api
