@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from dx_match import errors, i18n, models, security, templating
+    from dx_match import api, errors, i18n, models, security, templating
     from dx_match.accounts import login as accounts_login
     from dx_match.accounts.views import bp as accounts_bp
     from dx_match.catalog.views import bp as catalog_bp
@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
+    api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
     register_commands(app)

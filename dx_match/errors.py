@@ -38,6 +38,17 @@ class Conflict(DxError):
     status = 409
 
 
+class InvalidParameters(DxError):
+    """Query or path parameters that cannot be used; `errors` names each one (RFC 9457 member)."""
+
+    status = 422
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        names = ", ".join(dict.fromkeys(str(error["parameter"]) for error in errors))
+        super().__init__(f"invalid parameter(s): {names}")
+        self.errors = errors
+
+
 class ValidationFailed(DxError):
     """Input that breaks the rules; `problems` holds one message per field."""
 
@@ -57,24 +68,71 @@ def register_handlers(app: Flask) -> None:
         best = request.accept_mimetypes.best_match(["text/html", "application/json"])
         return request.path.startswith("/api/") or best == "application/json"
 
-    def respond(status: int, title: str, detail: str) -> Any:
+    def respond(
+        status: int,
+        title: str,
+        detail: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         if wants_json():
-            body = jsonify(type="about:blank", title=title, status=status, detail=detail)
+            problem: dict[str, Any] = {
+                "type": "about:blank",
+                "title": title,
+                "status": status,
+                "detail": detail,
+                "instance": request.path,
+            }
+            if errors:
+                problem["errors"] = errors  # RFC 9457 extension member: one entry per parameter
+            body = jsonify(problem)
             body.status_code = status
             body.mimetype = "application/problem+json"
+            body.headers.update(headers or {})
             return body
-        return render_template("error.html", status=status, title=title, detail=detail), status
+        page = render_template("error.html", status=status, title=title, detail=detail)
+        return page, status, headers or {}
 
     @app.errorhandler(DxError)
     def on_domain_error(exc: DxError) -> Any:
-        return respond(exc.status, type(exc).__name__, str(exc))
+        errors = exc.errors if isinstance(exc, InvalidParameters) else None
+        return respond(exc.status, type(exc).__name__, str(exc), errors)
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc: HTTPException) -> Any:
-        return respond(exc.code or 500, exc.name, exc.description or "")
+        # Keep the headers the exception carries (405's Allow), not its HTML content type.
+        headers = {k: v for k, v in exc.get_headers() if k.lower() != "content-type"}
+        return respond(
+            exc.code or 500, exc.name, exc.description or "", _argument_errors(exc), headers
+        )
 
     @app.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Any:
         db.session.rollback()  # never leave a half-done transaction behind a 500
         app.logger.exception("unhandled error", exc_info=exc)
         return respond(500, "Internal Server Error", "Something went wrong on our side.")
+
+
+def _argument_errors(exc: Exception) -> list[dict[str, Any]] | None:
+    """Webargs' validation messages (`exc.data["messages"]`) as one problem entry per parameter."""
+    data = getattr(exc, "data", None)
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, dict):
+        return None
+    errors: list[dict[str, Any]] = []
+    for location, fields in messages.items():
+        for name, problems in fields.items() if isinstance(fields, dict) else ():
+            errors.extend(
+                {"parameter": name, "in": location, "problem": "invalid", "detail": str(text)}
+                for text in _flatten(problems)
+            )
+    return errors or None
+
+
+def _flatten(messages: Any) -> list[str]:
+    """Marshmallow nests messages by list index; the parameter name is what matters here."""
+    if isinstance(messages, dict):
+        return [text for value in messages.values() for text in _flatten(value)]
+    if isinstance(messages, list):
+        return [text for value in messages for text in _flatten(value)]
+    return [str(messages)]

@@ -76,6 +76,23 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/courses/<slug>", "GET"): public(lambda c: f"/courses/{c['course']}"),
     ("/healthz", "GET"): public("/healthz"),
     ("/static/<path:filename>", "GET"): public("/static/css/site.css"),
+    # The read API and its document: public, like the pages.
+    ("/api/docs", "GET"): public("/api/docs"),
+    ("/api/openapi.json", "GET"): public("/api/openapi.json"),
+    ("/api/v1/tools", "GET"): public("/api/v1/tools?q=pos"),
+    ("/api/v1/tools/<slug>", "GET"): public(lambda c: f"/api/v1/tools/{c['tool']}"),
+    ("/api/v1/vendors", "GET"): public("/api/v1/vendors"),
+    ("/api/v1/vendors/<slug>", "GET"): public(lambda c: f"/api/v1/vendors/{c['vendor']}"),
+    ("/api/v1/subsidies", "GET"): public("/api/v1/subsidies"),
+    ("/api/v1/subsidies/<slug>", "GET"): public(lambda c: f"/api/v1/subsidies/{c['subsidy']}"),
+    ("/api/v1/courses", "GET"): public("/api/v1/courses"),
+    ("/api/v1/courses/<slug>", "GET"): public(lambda c: f"/api/v1/courses/{c['course']}"),
+    ("/api/v1/search", "GET"): public("/api/v1/search?q=pos"),
+    ("/api/v1/taxonomy", "GET"): public("/api/v1/taxonomy"),
+    (
+        "/api/v1/taxonomy/<any(industries, functions, skills, challenges, regions):kind>",
+        "GET",
+    ): public("/api/v1/taxonomy/functions"),
     # Accounts: forms anyone may see; an empty POST is rejected field by field (422).
     ("/account/register", "GET"): public("/account/register"),
     ("/account/register", "POST"): public("/account/register", 422),

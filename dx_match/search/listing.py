@@ -44,7 +44,12 @@ def search_filters(filters: ToolFilters, currency: str) -> Filters:
 
 
 def list_tools(
-    filters: ToolFilters, *, currency: str, rates: Mapping[str, Decimal], lang: str
+    filters: ToolFilters,
+    *,
+    currency: str,
+    rates: Mapping[str, Decimal],
+    lang: str,
+    per_page: int = PAGE_SIZE,
 ) -> ToolPage:
     """The tools matching `filters`, ranked by search, costed for the viewer, one page."""
     request = SearchRequest(
@@ -52,12 +57,12 @@ def list_tools(
         filters=search_filters(filters, currency),
         sort=filters.sort,
         page=filters.page,
-        per_page=PAGE_SIZE,
+        per_page=per_page,
         lang=lang,
     )
     service = search_service()
     response = service.search(request)
-    pages = page_count(response.total)
+    pages = page_count(response.total, per_page)
     if response.total and filters.page > pages:  # past the end: show the last page
         request = replace(request, page=pages)
         response = service.search(request)
