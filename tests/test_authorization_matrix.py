@@ -89,6 +89,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/api/v1/courses/<slug>", "GET"): public(lambda c: f"/api/v1/courses/{c['course']}"),
     ("/api/v1/search", "GET"): public("/api/v1/search?q=pos"),
     ("/api/v1/taxonomy", "GET"): public("/api/v1/taxonomy"),
+    ("/api/v1/recommend", "POST"): public("/api/v1/recommend", 422),  # a form, not a profile
     (
         "/api/v1/taxonomy/<any(industries, functions, skills, challenges, regions):kind>",
         "GET",

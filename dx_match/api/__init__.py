@@ -15,7 +15,7 @@ EXTENSION_KEY = "dx_api"
 
 def init_app(app: Flask) -> DxApi:
     """Register the API, its document and its docs page on the app."""
-    from dx_match.api import docs, views
+    from dx_match.api import docs, recommend, views
     from dx_match.extensions import csrf
 
     # flask-smorest's own settings (not DX_* deployment settings): where the document lives.
@@ -41,8 +41,9 @@ def init_app(app: Flask) -> DxApi:
     # CSRFProtect's blanket check is replaced by the blueprint's own (views.protect_cookie_writes).
     csrf.exempt(views.bp)
 
-    # POST /api/v1/recommend (dx_match/recommend/) adds its route to views.bp before this line:
-    # a blueprint takes no new routes or hooks once registered.
+    # api/recommend.py added POST /api/v1/recommend to views.bp on import: a blueprint takes no
+    # new routes once registered.
+    assert recommend.recommend
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
     app.extensions[EXTENSION_KEY] = api

@@ -42,6 +42,8 @@ bp = Blueprint(
     description="The catalog: tools, vendors, subsidies, courses, taxonomy and search.",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+#: POST endpoints that only compute an answer from the body (no state, no credentials used).
+READ_ONLY_POSTS: set[str] = set()
 
 
 def protect_cookie_writes() -> None:
@@ -52,7 +54,9 @@ def protect_cookie_writes() -> None:
     that a forged cross-site request could use, so only those skip the check, and
     the token code must then authenticate from that header alone, never the session.
     """
-    if request.method not in SAFE_METHODS and "Authorization" not in request.headers:
+    if request.method in SAFE_METHODS or request.endpoint in READ_ONLY_POSTS:
+        return
+    if "Authorization" not in request.headers:
         csrf.protect()
 
 
