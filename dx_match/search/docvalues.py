@@ -86,6 +86,10 @@ class DocValues:
         self._name_ranks: dict[str, npt.NDArray[np.int64]] = {}
         self.ids = np.array([r.id for r in self.records], dtype=np.int64)
         self.row_of = {r.id: i for i, r in enumerate(self.records)}
+        # Tool id -> row as an array, so a query's hits map to rows without a Python loop.
+        self._row_by_id = np.full(int(self.ids.max(initial=0)) + 1, -1, dtype=np.int64)
+        self._row_by_id[self.ids] = np.arange(n)
+        self._speaks: dict[str, Mask] = {}
         expanded = [
             {*r.functions, *(code.split(".")[0] for code in r.functions)} for r in self.records
         ]
@@ -136,6 +140,20 @@ class DocValues:
             cached = np.empty(len(self.records), dtype=np.int64)
             cached[order] = np.arange(len(self.records))
             self._name_ranks[lang] = cached
+        return cached
+
+    def rows_of(self, ids: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        """The row of each tool id; -1 for ids not in the sidecar."""
+        inside = (ids >= 0) & (ids < len(self._row_by_id))
+        rows = np.full(len(ids), -1, dtype=np.int64)
+        rows[inside] = self._row_by_id[ids[inside]]
+        return rows
+
+    def speaks(self, lang: str) -> Mask:
+        """Tools with a UI in this language (computed once per language)."""
+        cached = self._speaks.get(lang)
+        if cached is None:
+            cached = self._speaks[lang] = self.multi["languages"].any_of([lang])
         return cached
 
     def monthly_usd(self, users: int) -> npt.NDArray[np.float64]:

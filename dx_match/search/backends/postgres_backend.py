@@ -24,7 +24,7 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import Hits, Progress
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -315,6 +315,10 @@ class PostgresBackend:
             # (a generic plan would parse them again for every row).
             cursor.execute(self._select_scored(len(scored)), params, prepare=False)
             return {int(tool_id): float(score) for tool_id, score in cursor.fetchall()}
+
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """As search(), as arrays, the `limit` best-scoring only when limited."""
+        return Hits.of(self.search(text_query)).best(limit)
 
     def _select_scored(self, terms: int) -> bytes:
         """The search statement for this many scored terms (its text is cached per count)."""

@@ -9,12 +9,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
+import numpy as np
 import tantivy
 from tantivy import Occur, Query
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import NO_HITS, Hits, Progress
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -180,21 +180,27 @@ class TantivyBackend:
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
         """All matching ids with BM25 scores (per field, times the field boost)."""
+        return self.hits(text_query).as_dict()
+
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """Matching ids with BM25 scores; with a limit, tantivy keeps only the best ones."""
         if text_query.empty:
-            return {}
+            return NO_HITS
         index = self._index()
         searcher = index.searcher()
         if searcher.num_docs == 0:
-            return {}  # TopDocs panics on a limit of 0
-        hits = searcher.search(
-            to_tantivy(index.schema, text_query), limit=searcher.num_docs, count=False
-        ).hits
+            return NO_HITS  # TopDocs panics on a limit of 0
+        wanted = searcher.num_docs if limit is None else max(1, min(limit, searcher.num_docs))
+        found = searcher.search(to_tantivy(index.schema, text_query), limit=wanted, count=False)
+        hits = found.hits
         if not hits:
-            return {}
+            return NO_HITS
         # One call reads the id fast field for every hit (no stored-document fetches).
         ids = searcher.fast_field_values("id", [address for _score, address in hits])
-        # Every document has an id, so no value is None.
-        return {cast(int, i): float(score) for i, (score, _) in zip(ids, hits, strict=True)}
+        return Hits(
+            np.array(ids, dtype=np.int64),  # every document has an id: no value is None
+            np.fromiter((score for score, _address in hits), dtype=np.float64, count=len(hits)),
+        )
 
     def ids(self) -> set[int]:
         """Every indexed tool id."""

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from whoosh import collectors, index, query
+import numpy as np
+import numpy.typing as npt
+from whoosh import index, query
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import NO_HITS, Hits, Progress
+from dx_match.search.backends.postings import PostingCache
 from dx_match.search.documents import FIELD_BOOSTS, SearchDocument
 from dx_match.search.query import TextQuery
 
 WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
-BATCH = 2000
-SEARCH_SECONDS = 2.0
 
 
 def schema() -> Schema:
@@ -56,7 +56,8 @@ class WhooshBackend:
         self.root = root
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
-        self._ids: list[int] = []
+        self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._postings: PostingCache | None = None
         self._target = ""  # the directory `current` pointed at when the searcher was opened
 
     @property
@@ -120,9 +121,10 @@ class WhooshBackend:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = None
+            self._postings = None
 
-    def _fresh_searcher(self) -> tuple[Searcher, list[int]]:
-        """A searcher on the newest commit, and its document number -> tool id table."""
+    def _fresh_searcher(self) -> tuple[Searcher, npt.NDArray[np.int64], PostingCache]:
+        """A searcher on the newest commit, its document number -> tool id table and postings."""
         with self._lock:
             target = str(self.current.readlink())
             searcher = self._searcher
@@ -138,33 +140,31 @@ class WhooshBackend:
                     # The live index was swapped underneath us; open the new one.
                     searcher = self._open().searcher()
                 reader = searcher.reader()
-                ids = [0] * reader.doc_count_all()
+                ids = np.zeros(reader.doc_count_all(), dtype=np.int64)
                 for docnum, stored in reader.iter_docs():
                     ids[docnum] = int(stored["id"])
                 self._searcher, self._ids, self._target = searcher, ids, target
-            return searcher, self._ids
+                self._postings = PostingCache(searcher)
+            assert self._postings is not None
+            return searcher, self._ids, self._postings
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
         """All matching ids with BM25F scores."""
+        return self.hits(text_query).as_dict()
+
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """Matching ids with BM25F scores, evaluated over in-memory posting arrays."""
         if text_query.empty:
-            return {}
-        searcher, ids = self._fresh_searcher()
-        # A time limit: a pathological query returns what it found so far, never hangs a worker.
-        collector = collectors.TimeLimitCollector(
-            searcher.collector(limit=None),
-            SEARCH_SECONDS,
-            use_alarm=False,  # SIGALRM: main thread only
-        )
-        with contextlib.suppress(collectors.TimeLimit):
-            searcher.search_with_collector(to_whoosh(text_query), collector)
-        results = collector.results()
-        return {ids[hit.docnum]: float(hit.score) for hit in results}
+            return NO_HITS
+        _searcher, ids, postings = self._fresh_searcher()
+        docs, scores = postings.evaluate(text_query)
+        return Hits(ids[docs], scores).best(limit)
 
     def ids(self) -> set[int]:
         """Every indexed tool id."""
-        _searcher, ids = self._fresh_searcher()
-        reader = _searcher.reader()
-        return {ids[docnum] for docnum in reader.all_doc_ids()}
+        searcher, ids, _postings = self._fresh_searcher()
+        reader = searcher.reader()
+        return {int(ids[docnum]) for docnum in reader.all_doc_ids()}
 
     def close(self) -> None:
         """Close the cached searcher."""
@@ -176,7 +176,8 @@ def _term(term: str) -> query.Query:
 
 
 def to_whoosh(text_query: TextQuery) -> query.Query:
-    """The TextQuery as a Whoosh query tree (no query-string parsing: nothing is syntax)."""
+    """The TextQuery as a Whoosh query tree: Whoosh's own evaluation, which the posting
+    arrays must reproduce (tests compare the two)."""
     clauses = [
         query.Or(
             [
