@@ -1,11 +1,14 @@
 """Per-term posting arrays in memory, and TextQuery evaluation over them in numpy.
 
-Whoosh stays the on-disk store and the writer; this module only reads. Whoosh's own
-matchers read and score every posting of every synonym alternative in Python (most of a
-query's time at 10k tools and more); here each term's postings are read once per searcher
-into two arrays, document numbers and their precomputed BM25F scores, and a query is a few
-numpy operations over them. Scores equal Whoosh's own (same formula, same statistics), and
-the matching rules are the TextQuery's: tests compare both with Whoosh and the reference.
+Every backend scores a query as the sum of its terms' scores over the documents that match
+(BM25F in Whoosh and Tantivy, idf x field boost in PostgreSQL). So each term's postings are
+read once per index version into two arrays, document slots and that term's score in each,
+and a query is a few numpy operations over them: no engine reads and scores every posting
+of every synonym alternative again on every search (Whoosh did so in Python, most of a
+query's time; Tantivy and PostgreSQL, for queries matching most of a catalog, too).
+
+The engines stay the store and the writer, and say what a term scores; `TermPostings`
+subclasses read one term. Tests compare the results with each engine's own evaluation.
 """
 
 from __future__ import annotations
@@ -37,50 +40,31 @@ class Posting:
     scores: Scores
 
 
-class PostingCache:
-    """The posting arrays of one Whoosh searcher, each term read on first use."""
+class TermPostings:
+    """Posting arrays of one index version over `size` document slots, each term read once."""
 
-    def __init__(self, searcher: Searcher) -> None:
-        self.searcher = searcher
-        reader = searcher.reader()
-        self.size = int(reader.doc_count_all())
+    def __init__(self, size: int) -> None:
+        self.size = size
         self._lock = threading.Lock()
         self._terms: dict[str, Posting] = {}
-        self._leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
-        self._lengths = _field_lengths(self._leaves, self.size)
+
+    def read(self, term: str) -> Posting:
+        """One term's live documents and scores, from the engine (subclasses)."""
+        raise NotImplementedError
 
     def posting(self, term: str) -> Posting:
-        """The term's posting arrays (read and scored once per searcher)."""
+        """The term's posting arrays (read and scored once per index version)."""
         cached = self._terms.get(term)
         if cached is None:
-            with self._lock:  # one reader at a time: Whoosh's files share seek positions
+            with self._lock:  # one read at a time: an engine's files or connection are shared
                 cached = self._terms.get(term)
                 if cached is None:
-                    cached = self._read(term)
+                    cached = self.read(term)
                     self._terms[term] = cached
         return cached
 
-    def _read(self, term: str) -> Posting:
-        searcher = self.searcher
-        parts: list[tuple[DocNums, npt.NDArray[np.float64]]] = []
-        for leaf, offset in self._leaves:
-            if (FIELD, term) not in leaf:
-                continue
-            ids, weights = _leaf_postings(leaf.postings(FIELD, term))
-            if len(ids):
-                parts.append((ids + offset, weights))
-        if not parts:
-            return Posting(_EMPTY_DOCS, _EMPTY_SCORES)
-        docs = np.concatenate([p[0] for p in parts])
-        tf = np.concatenate([p[1] for p in parts])
-        # Whoosh's BM25F scorer for this term: the same idf, average length, B and K1.
-        scorer = searcher.weighting.scorer(searcher, FIELD, term)
-        norm = scorer.K1 * ((1 - scorer.B) + scorer.B * self._lengths[docs] / scorer.avgfl)
-        scores = scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norm))
-        return Posting(docs, scores)
-
     def evaluate(self, text_query: TextQuery) -> tuple[DocNums, Scores]:
-        """Matching document numbers (ascending) and their scores, as Whoosh would score them."""
+        """Matching document slots (ascending) and their scores: the sum of their terms'."""
         if text_query.empty:
             return _EMPTY_DOCS, _EMPTY_SCORES
         total = np.zeros(self.size, dtype=np.float64)
@@ -116,6 +100,37 @@ class PostingCache:
             )
             scores = scores[mine] + posting.scores[theirs]
         return docs, scores
+
+
+class WhooshPostings(TermPostings):
+    """The postings of one Whoosh searcher; slots are Whoosh's document numbers."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        reader = searcher.reader()
+        super().__init__(int(reader.doc_count_all()))
+        self.searcher = searcher
+        self._leaves: list[tuple[Any, int]] = list(reader.leaf_readers())
+        self._lengths = _field_lengths(self._leaves, self.size)
+
+    def read(self, term: str) -> Posting:
+        """The term's postings from every segment, scored as Whoosh's BM25F scorer would."""
+        searcher = self.searcher
+        parts: list[tuple[DocNums, npt.NDArray[np.float64]]] = []
+        for leaf, offset in self._leaves:
+            if (FIELD, term) not in leaf:
+                continue
+            ids, weights = _leaf_postings(leaf.postings(FIELD, term))
+            if len(ids):
+                parts.append((ids + offset, weights))
+        if not parts:
+            return Posting(_EMPTY_DOCS, _EMPTY_SCORES)
+        docs = np.concatenate([p[0] for p in parts])
+        tf = np.concatenate([p[1] for p in parts])
+        # Whoosh's BM25F scorer for this term: the same idf, average length, B and K1.
+        scorer = searcher.weighting.scorer(searcher, FIELD, term)
+        norm = scorer.K1 * ((1 - scorer.B) + scorer.B * self._lengths[docs] / scorer.avgfl)
+        scores = scorer.idf * ((tf * (scorer.K1 + 1)) / (tf + norm))
+        return Posting(docs, scores)
 
 
 def _leaf_postings(matcher: Any) -> tuple[DocNums, npt.NDArray[np.float64]]:

@@ -16,7 +16,7 @@ from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
 
 from dx_match.search.backends.base import NO_HITS, Hits, Progress
-from dx_match.search.backends.postings import PostingCache
+from dx_match.search.backends.postings import WhooshPostings
 from dx_match.search.documents import FIELD_BOOSTS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -57,7 +57,7 @@ class WhooshBackend:
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
         self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
-        self._postings: PostingCache | None = None
+        self._postings: WhooshPostings | None = None
         self._target = ""  # the directory `current` pointed at when the searcher was opened
 
     @property
@@ -123,7 +123,7 @@ class WhooshBackend:
             self._searcher = None
             self._postings = None
 
-    def _fresh_searcher(self) -> tuple[Searcher, npt.NDArray[np.int64], PostingCache]:
+    def _fresh_searcher(self) -> tuple[Searcher, npt.NDArray[np.int64], WhooshPostings]:
         """A searcher on the newest commit, its document number -> tool id table and postings."""
         with self._lock:
             target = str(self.current.readlink())
@@ -144,7 +144,7 @@ class WhooshBackend:
                 for docnum, stored in reader.iter_docs():
                     ids[docnum] = int(stored["id"])
                 self._searcher, self._ids, self._target = searcher, ids, target
-                self._postings = PostingCache(searcher)
+                self._postings = WhooshPostings(searcher)
             assert self._postings is not None
             return searcher, self._ids, self._postings
 

@@ -1,4 +1,4 @@
-"""Whoosh over in-memory posting arrays: the same matches and scores as Whoosh's own matchers."""
+"""Queries over in-memory posting arrays: the same matches and scores as each engine's own."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dx_match.search.backends.base import TextBackend
+from dx_match.search.backends.tantivy_backend import TantivyBackend, to_tantivy
 from dx_match.search.backends.whoosh_backend import WhooshBackend, to_whoosh
 from dx_match.search.documents import TEXT_FIELDS, SearchDocument, ToolRecord
 from dx_match.search.query import Clause, TextQuery
@@ -45,6 +47,26 @@ def whoosh_scores(backend: WhooshBackend, text_query: TextQuery) -> dict[int, fl
     return {int(ids[hit.docnum]): float(hit.score) for hit in results}
 
 
+def tantivy_scores(backend: TantivyBackend, text_query: TextQuery) -> dict[int, float]:
+    """Tantivy's own evaluation of the query: its boolean query tree, every hit."""
+    index = backend._index()
+    searcher = index.searcher()
+    found = searcher.search(to_tantivy(index.schema, text_query), limit=searcher.num_docs).hits
+    ids = searcher.fast_field_values("id", [address for _score, address in found])
+    return {int(i): float(score) for i, (score, _a) in zip(ids, found, strict=True)}
+
+
+def own_scores(backend: TextBackend, text_query: TextQuery) -> dict[int, float]:
+    """The engine's own evaluation of a query."""
+    if isinstance(backend, WhooshBackend):
+        return whoosh_scores(backend, text_query)
+    assert isinstance(backend, TantivyBackend)
+    return tantivy_scores(backend, text_query)
+
+
+ENGINES = {"whoosh": WhooshBackend, "tantivy": TantivyBackend}
+
+
 def queries(seed: int, count: int) -> list[TextQuery]:
     """Random queries: 1-3 clauses of 1-3 alternatives of 1-2 terms, optional terms, both modes."""
     rng = random.Random(seed)
@@ -61,9 +83,10 @@ def queries(seed: int, count: int) -> list[TextQuery]:
     return out
 
 
+@pytest.mark.parametrize("engine", list(ENGINES))
 @pytest.mark.parametrize("edited", [False, True], ids=["one segment", "segments with deletions"])
-def test_posting_arrays_score_as_whoosh_does(tmp_path: Path, edited: bool) -> None:
-    backend = WhooshBackend(tmp_path / "whoosh")
+def test_posting_arrays_score_as_the_engine_does(tmp_path: Path, engine: str, edited: bool) -> None:
+    backend: TextBackend = ENGINES[engine](tmp_path / engine)
     backend.rebuild(documents(1, 60))
     if edited:  # new segments, replaced and deleted documents: postings Whoosh must skip
         backend.upsert(documents(2, 20, first_id=50))
@@ -71,23 +94,27 @@ def test_posting_arrays_score_as_whoosh_does(tmp_path: Path, edited: bool) -> No
         backend.upsert(documents(3, 5, first_id=200))
     compared = 0
     for text_query in queries(7, 60):
-        expected = whoosh_scores(backend, text_query)
+        expected = own_scores(backend, text_query)
         found = backend.search(text_query)
         assert set(found) == set(expected), text_query
         for tool_id, score in expected.items():
-            assert found[tool_id] == pytest.approx(score, rel=1e-9), (text_query, tool_id)
+            # Tantivy scores in 32-bit floats; numpy adds the terms' scores in 64 bits.
+            assert found[tool_id] == pytest.approx(score, rel=1e-5), (text_query, tool_id)
         compared += len(expected)
     assert compared > 500  # the random queries really matched documents
     if edited:
         assert not {3, 4, 55} & backend.ids()
 
 
-def test_postings_follow_a_new_commit(tmp_path: Path) -> None:
-    backend = WhooshBackend(tmp_path / "whoosh")
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_postings_follow_a_new_commit(tmp_path: Path, engine: str) -> None:
+    backend: TextBackend = ENGINES[engine](tmp_path / engine)
     backend.rebuild(documents(1, 10))
     pos = TextQuery((Clause((("pos",),)),))
     before = backend.search(pos)
     backend.upsert([SearchDocument(500, {"name": "pos"}, ToolRecord(id=500, slug="n", name="n"))])
     after = backend.search(pos)
     assert set(after) == set(before) | {500}
-    assert after == pytest.approx(whoosh_scores(backend, pos))  # idf changed with the new document
+    assert after == pytest.approx(
+        own_scores(backend, pos), rel=1e-5
+    )  # idf changed with the new document
