@@ -21,6 +21,7 @@ from dx_match.taxonomy.codes import industry_covers, region_covers
 Mask = npt.NDArray[np.bool_]
 # Industry codes always counted: every ISIC section and the divisions SMEs pick most.
 INDUSTRY_FACETS = (*"ABCDEFGHIJKLMNOPQRSTU", "I56", "I55", "G47", "G46", "Q86", "S96", "C10", "F41")
+COST_CACHE = 32  # monthly costs kept per user count (a page's default of 1, a few others)
 MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
 # Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
 PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -120,6 +121,7 @@ class DocValues:
         self._row_by_id = np.full(int(self.ids.max(initial=0)) + 1, -1, dtype=np.int64)
         self._row_by_id[self.ids] = np.arange(n)
         self._speaks: dict[str, Mask] = {}
+        self._costs: dict[int, npt.NDArray[np.float64]] = {}
         expanded = [
             {*r.functions, *(code.split(".")[0] for code in r.functions)} for r in self.records
         ]
@@ -202,8 +204,14 @@ class DocValues:
 
     def monthly_usd(self, users: int) -> npt.NDArray[np.float64]:
         """Each tool's monthly cost in the base unit for `users` users; inf when quote-only."""
-        cost = self.fixed + self.per_user * np.maximum(users, self.min_users)
-        return np.asarray(cost.min(axis=1))
+        cached = self._costs.get(users)
+        if cached is None:
+            cost = self.fixed + self.per_user * np.maximum(users, self.min_users)
+            cached = np.asarray(cost.min(axis=1))
+            if len(self._costs) >= COST_CACHE:  # user counts are few in practice; stay bounded
+                self._costs = {}  # replaced, not cleared: other threads may be reading it
+            self._costs[users] = cached
+        return cached
 
     def to_base(self, amount: Decimal, currency: str) -> float:
         """An amount in `currency` as base units."""

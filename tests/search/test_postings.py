@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import random
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+import sqlalchemy as sa
 
 from dx_match.search.backends.base import TextBackend
+from dx_match.search.backends.postgres_backend import PostgresBackend, to_tsquery
 from dx_match.search.backends.tantivy_backend import TantivyBackend, to_tantivy
 from dx_match.search.backends.whoosh_backend import WhooshBackend, to_whoosh
-from dx_match.search.documents import TEXT_FIELDS, SearchDocument, ToolRecord
+from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument, ToolRecord
 from dx_match.search.query import Clause, TextQuery
+from tests.search.conftest import make_backend, postgres_url
 
 WORDS = [
     "pos",
@@ -56,15 +63,56 @@ def tantivy_scores(backend: TantivyBackend, text_query: TextQuery) -> dict[int, 
     return {int(i): float(score) for i, (score, _a) in zip(ids, found, strict=True)}
 
 
+def postgres_scores(backend: PostgresBackend, text_query: TextQuery) -> dict[int, float]:
+    """PostgreSQL's own matching (the tsquery over the GIN-indexed terms), scored as documented:
+    each term of a matching alternative, and each optional term held, adds idf(term) x the
+    boost of every field holding it."""
+    url = sa.make_url(postgres_url() or "").set(drivername="postgresql")
+    with psycopg.connect(url.render_as_string(hide_password=False)) as connection:
+        total = connection.execute(
+            f"SELECT df FROM \"{backend.table}_df\" WHERE term = ''"
+        ).fetchone()
+        matched = connection.execute(
+            f'SELECT id, {", ".join(TEXT_FIELDS)} FROM "{backend.table}" '
+            "WHERE terms @@ %s::tsquery",
+            (to_tsquery(text_query),),
+        ).fetchall()
+        df = dict(connection.execute(f'SELECT term, df FROM "{backend.table}_df"').fetchall())
+    scores = {}
+    for tool_id, *fields in matched:
+        holding = [set(_lexemes(value)) for value in fields]
+        every = set().union(*holding)
+
+        def weight(term: str, holding: list[set[str]] = holding) -> float:
+            n = df.get(term, 0)
+            idf = math.log(1 + (total[0] - n + 0.5) / (n + 0.5))
+            return sum(
+                b * idf for b, h in zip(FIELD_BOOSTS.values(), holding, strict=True) if term in h
+            )
+
+        terms = [
+            t for c in text_query.clauses for a in c.alternatives if set(a) <= every for t in a
+        ]
+        scores[int(tool_id)] = sum(map(weight, [*terms, *text_query.optional]))
+    return scores
+
+
+def _lexemes(tsvector: str) -> list[str]:
+    """The lexemes of a tsvector's text form (quoted, '' for a quote)."""
+    return [m.replace("''", "'") for m in re.findall(r"'((?:[^']|'')*)'", tsvector)]
+
+
 def own_scores(backend: TextBackend, text_query: TextQuery) -> dict[int, float]:
     """The engine's own evaluation of a query."""
     if isinstance(backend, WhooshBackend):
         return whoosh_scores(backend, text_query)
+    if isinstance(backend, PostgresBackend):
+        return postgres_scores(backend, text_query)
     assert isinstance(backend, TantivyBackend)
     return tantivy_scores(backend, text_query)
 
 
-ENGINES = {"whoosh": WhooshBackend, "tantivy": TantivyBackend}
+ENGINES = ["whoosh", "tantivy", "postgres"]
 
 
 def queries(seed: int, count: int) -> list[TextQuery]:
@@ -83,10 +131,19 @@ def queries(seed: int, count: int) -> list[TextQuery]:
     return out
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TextBackend]:
+    """Each backend, empty (PostgreSQL when the suite runs on it)."""
+    backend = make_backend(request.param, tmp_path)
+    yield backend
+    if isinstance(backend, PostgresBackend):
+        backend.drop()
+    backend.close()
+
+
 @pytest.mark.parametrize("edited", [False, True], ids=["one segment", "segments with deletions"])
-def test_posting_arrays_score_as_the_engine_does(tmp_path: Path, engine: str, edited: bool) -> None:
-    backend: TextBackend = ENGINES[engine](tmp_path / engine)
+def test_posting_arrays_score_as_the_engine_does(engine: TextBackend, edited: bool) -> None:
+    backend = engine
     backend.rebuild(documents(1, 60))
     if edited:  # new segments, replaced and deleted documents: postings Whoosh must skip
         backend.upsert(documents(2, 20, first_id=50))
@@ -106,9 +163,8 @@ def test_posting_arrays_score_as_the_engine_does(tmp_path: Path, engine: str, ed
         assert not {3, 4, 55} & backend.ids()
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
-def test_postings_follow_a_new_commit(tmp_path: Path, engine: str) -> None:
-    backend: TextBackend = ENGINES[engine](tmp_path / engine)
+def test_postings_follow_a_new_commit(engine: TextBackend) -> None:
+    backend = engine
     backend.rebuild(documents(1, 10))
     pos = TextQuery((Clause((("pos",),)),))
     before = backend.search(pos)

@@ -95,11 +95,22 @@ class TermPostings:
         docs, scores = first.docs, first.scores
         for term in terms[1:]:
             posting = self.posting(term)
-            docs, mine, theirs = np.intersect1d(
-                docs, posting.docs, assume_unique=True, return_indices=True
-            )
-            scores = scores[mine] + posting.scores[theirs]
+            docs, scores = _intersect(docs, scores, posting.docs, posting.scores)
         return docs, scores
+
+
+def _intersect(
+    docs: DocNums, scores: Scores, other_docs: DocNums, other_scores: Scores
+) -> tuple[DocNums, Scores]:
+    """Documents in both ascending arrays, scores added: the shorter looked up in the longer."""
+    if len(docs) > len(other_docs):
+        docs, scores, other_docs, other_scores = other_docs, other_scores, docs, scores
+    if not len(docs) or not len(other_docs):
+        return _EMPTY_DOCS, _EMPTY_SCORES
+    at = np.searchsorted(other_docs, docs)
+    at[at == len(other_docs)] = 0  # past the end: compared with an element that cannot match
+    both = other_docs[at] == docs
+    return docs[both], scores[both] + other_scores[at[both]]
 
 
 class WhooshPostings(TermPostings):
