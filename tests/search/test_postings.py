@@ -11,11 +11,20 @@ from pathlib import Path
 import psycopg
 import pytest
 import sqlalchemy as sa
+from whoosh import index
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, TEXT, Schema
 
 from dx_match.search.backends.base import TextBackend
 from dx_match.search.backends.postgres_backend import PostgresBackend, to_tsquery
 from dx_match.search.backends.tantivy_backend import TantivyBackend, to_tantivy
-from dx_match.search.backends.whoosh_backend import WhooshBackend, to_whoosh
+from dx_match.search.backends.whoosh_backend import (
+    TermCounts,
+    WhooshBackend,
+    combined,
+    term_counts,
+    to_whoosh,
+)
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument, ToolRecord
 from dx_match.search.query import Clause, TextQuery
 from tests.search.conftest import make_backend, postgres_url
@@ -174,3 +183,24 @@ def test_postings_follow_a_new_commit(engine: TextBackend) -> None:
     assert after == pytest.approx(
         own_scores(backend, pos), rel=1e-5
     )  # idf changed with the new document
+
+
+def test_counted_terms_index_as_the_text_did() -> None:
+    plain = TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+    counted = TermCounts(analyzer=SpaceSeparatedTokenizer(), phrase=False)
+    for document in documents(4, 30):
+        assert sorted(counted.index(term_counts(document))) == sorted(
+            plain.index(combined(document))
+        )
+
+
+def test_an_index_of_the_old_schema_still_takes_upserts(tmp_path: Path) -> None:
+    backend = WhooshBackend(tmp_path / "whoosh")
+    backend.rebuild(documents(1, 3))
+    old = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=SpaceSeparatedTokenizer()))
+    target = backend.current.resolve()
+    for path in target.iterdir():
+        path.unlink()
+    index.create_in(str(target), old)  # as written before the field counted its terms
+    backend.upsert([SearchDocument(8, {"name": "pos"}, ToolRecord(id=8, slug="e", name="e"))])
+    assert set(backend.search(TextQuery((Clause((("pos",),)),)))) == {8}

@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -14,6 +16,7 @@ from whoosh import index, query
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 
 from dx_match.search.backends.base import NO_HITS, Hits, Progress
 from dx_match.search.backends.postings import WhooshPostings
@@ -23,20 +26,37 @@ from dx_match.search.query import TextQuery
 WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
 
 
-def schema() -> Schema:
-    """One pre-tokenized text field (split on spaces) and the tool id.
+class TermCounts(TEXT):  # type: ignore[misc]  # whoosh has no type hints
+    """A text field indexed from {term: frequency}: the terms were counted by the analyzer.
 
-    Field boosts become repetition: a name's terms are written five times, a description's
+    Whoosh's own path tokenizes a string again in Python, one Token object per word, which
+    was most of an index build; the postings written are the same (frequency, weight =
+    frequency, length = the sum), so scores do not change.
+    """
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term bytes, frequency, weight, encoded frequency) per term."""
+        if not isinstance(value, Mapping):
+            yield from super().index(value, **kwargs)
+            return
+        for term, frequency in value.items():
+            yield term.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
+
+
+def schema() -> Schema:
+    """One pre-tokenized text field and the tool id.
+
+    Field boosts become term frequency: a name's terms count five times, a description's
     once. One field means one posting list per term; an OR over five fields made Whoosh read
     and score every posting of every field (most of a query's time).
     """
     return Schema(
         id=ID(stored=True, unique=True),
-        text=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+        text=TermCounts(analyzer=SpaceSeparatedTokenizer(), phrase=False),
     )
 
 
-# How many times each field's terms are written (BM25 grows with term frequency).
+# How many times each field's terms count (BM25 grows with term frequency).
 REPEATS = {name: max(1, round(boost)) for name, boost in FIELD_BOOSTS.items()}
 
 
@@ -44,6 +64,23 @@ def combined(document: SearchDocument) -> str:
     """The document's terms in one field, each field's repeated by its boost."""
     return " ".join(
         " ".join([terms] * REPEATS[name]) for name, terms in document.fields.items() if terms
+    )
+
+
+def term_counts(document: SearchDocument) -> dict[str, int]:
+    """The document's terms counted as `combined` would write them."""
+    counts: Counter[str] = Counter()
+    for name, terms in document.fields.items():
+        repeat = REPEATS[name]
+        for term, n in Counter(terms.split()).items():
+            counts[term] += n * repeat
+    return dict(counts)
+
+
+def text_value(ix: index.Index, document: SearchDocument) -> str | dict[str, int]:
+    """The text field's value for this index: counts, or the text for an index of old schema."""
+    return (
+        term_counts(document) if isinstance(ix.schema["text"], TermCounts) else combined(document)
     )
 
 
@@ -87,7 +124,7 @@ class WhooshBackend:
         writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
         count = 0
         for document in documents:
-            writer.add_document(id=str(document.id), text=combined(document))
+            writer.add_document(id=str(document.id), text=term_counts(document))
             count += 1
             if progress and count % 500 == 0:
                 progress(500)
@@ -107,7 +144,7 @@ class WhooshBackend:
         ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT) as writer:
             for document in documents:
-                writer.update_document(id=str(document.id), text=combined(document))
+                writer.update_document(id=str(document.id), text=text_value(ix, document))
 
     def delete(self, ids: Iterable[int]) -> None:
         """Delete documents by id in one commit."""
