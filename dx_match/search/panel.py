@@ -3,7 +3,8 @@
 Every option of the panel (function groups, industries, languages, regions, price bands,
 deployments, sort orders) and its label in the viewer's language change only with the
 catalog and the taxonomy, that is with the index generation. Reading them per request cost
-four database queries and about 250 translation and taxonomy-label lookups per page.
+five database queries (one of every taxonomy label, for the tool cards too) and about 250
+translation and taxonomy-label lookups per page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dx_match.catalog.filters import PRICE_BANDS, Vocabulary
 from dx_match.catalog.models import DEPLOYMENTS
 from dx_match.catalog.views import COMMON_INDUSTRIES, REGION_CHOICES, language_name
 from dx_match.taxonomy.codes import FUNCTION_GROUPS
-from dx_match.templating import term_label
+from dx_match.templating import term_label, term_labels
 
 SORT_CODES = ("relevance", "name", "price", "newest")
 CACHED_LANGUAGES = 8  # entries kept per generation (the UI has three languages)
@@ -36,6 +37,7 @@ class FilterOptions:
     function_groups: list[tuple[str, list[str]]]
     sections: list[str]
     languages: list[str]
+    term_labels: dict[tuple[str, str], dict[str, str]]  # every taxonomy label, for the cards
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ def _read_options() -> FilterOptions:
         function_groups=[(group, function_terms[group]) for group in FUNCTION_GROUPS],
         sections=[t.code for t in queries.terms("industries") if len(t.code) == 1],
         languages=queries.tool_languages(),
+        term_labels=term_labels(),
     )
 
 

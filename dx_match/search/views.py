@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, g, render_template
 
 from dx_match.catalog.filters import PRICE_BANDS, clamp_page, parse_tool_filters
 from dx_match.catalog.models import DEPLOYMENTS
@@ -40,6 +40,8 @@ def tool_list() -> str:
     lang = ui_language()
     panel = panels().panel(search_service().docvalues()[0], lang)
     options = panel.options
+    # templating.term_label reads the request's labels from g: this generation's, read once.
+    g.term_labels = options.term_labels
     filters, notices = parse_tool_filters(request_args(), options.vocabulary)
     currency = viewer_currency()
     result = list_tools(filters, currency=currency, rates=rates(), lang=lang)
