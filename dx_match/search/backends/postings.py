@@ -23,9 +23,10 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import wrappers
 from whoosh.searching import Searcher
 
-from dx_match.search.query import TextQuery
+from dx_match.search.query import Clause, TextQuery
 
 DocNums = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
 FIELD = "text"
 _EMPTY_DOCS: DocNums = np.zeros(0, dtype=np.int64)
@@ -67,27 +68,64 @@ class TermPostings:
         """Matching document slots (ascending) and their scores: the sum of their terms'."""
         if text_query.empty:
             return _EMPTY_DOCS, _EMPTY_SCORES
+        clauses = list(text_query.clauses)
+        if text_query.mode == "all":
+            # The clause with the fewest postings gives the candidates; every other clause
+            # only looks them up, instead of scattering all its postings (a common synonym
+            # group at 100k tools is hundreds of thousands of them).
+            clauses.sort(key=self._postings_in)
+            docs, scores = self._dense(clauses[:1])
+            for clause in clauses[1:]:
+                if not len(docs):
+                    break
+                found, added = self._clause_at(clause, docs)
+                docs, scores = docs[found], scores[found] + added[found]
+        else:
+            docs, scores = self._dense(clauses)
+        for term in text_query.optional:  # optional terms only add to documents that match
+            scores = scores + self._lookup(self.posting(term), docs)[1]
+        return docs, scores
+
+    def _postings_in(self, clause: Clause) -> int:
+        """How many postings evaluating the clause would scatter."""
+        return sum(min(len(self.posting(t).docs) for t in alt) for alt in clause.alternatives)
+
+    def _dense(self, clauses: list[Clause]) -> tuple[DocNums, Scores]:
+        """Documents matching any of the clauses, with the scores of every matching alternative."""
         total = np.zeros(self.size, dtype=np.float64)
-        matched: npt.NDArray[np.bool_] | None = None
-        for clause in text_query.clauses:
-            hit = np.zeros(self.size, dtype=np.bool_)
+        hit = np.zeros(self.size, dtype=np.bool_)
+        for clause in clauses:
             for alternative in clause.alternatives:
                 docs, scores = self._all_of(alternative)
                 # Document numbers are unique within an alternative, so += adds once each.
                 total[docs] += scores
                 hit[docs] = True
-            if matched is None:
-                matched = hit
-            elif text_query.mode == "all":
-                matched &= hit
-            else:
-                matched |= hit
-        assert matched is not None
-        for term in text_query.optional:  # optional terms only add to documents that match
-            posting = self.posting(term)
-            total[posting.docs] += posting.scores
-        docs = np.flatnonzero(matched)
+        docs = np.flatnonzero(hit)
         return docs, total[docs]
+
+    def _clause_at(self, clause: Clause, docs: DocNums) -> tuple[BoolArray, Scores]:
+        """Which of `docs` match the clause, and the scores of its alternatives there."""
+        found = np.zeros(len(docs), dtype=np.bool_)
+        added = np.zeros(len(docs), dtype=np.float64)
+        for alternative in clause.alternatives:
+            every = np.ones(len(docs), dtype=np.bool_)
+            sums = np.zeros(len(docs), dtype=np.float64)
+            for term in alternative:
+                held, scores = self._lookup(self.posting(term), docs)
+                every &= held
+                sums += scores
+            found |= every
+            added += np.where(every, sums, 0.0)
+        return found, added
+
+    def _lookup(self, posting: Posting, docs: DocNums) -> tuple[BoolArray, Scores]:
+        """Which of `docs` (ascending) hold the term, and its score there (0 elsewhere)."""
+        if not len(posting.docs) or not len(docs):
+            return np.zeros(len(docs), dtype=np.bool_), np.zeros(len(docs), dtype=np.float64)
+        at = np.searchsorted(posting.docs, docs)
+        at[at == len(posting.docs)] = 0  # past the end: compared with a posting that cannot match
+        held = posting.docs[at] == docs
+        return held, np.where(held, posting.scores[at], 0.0)
 
     def _all_of(self, terms: tuple[str, ...]) -> tuple[DocNums, Scores]:
         """Documents holding every term, with the sum of the terms' scores."""
