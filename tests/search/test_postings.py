@@ -15,6 +15,7 @@ from whoosh import index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
+from dx_match.search.backends import whoosh_backend
 from dx_match.search.backends.base import TextBackend
 from dx_match.search.backends.postgres_backend import PostgresBackend, to_tsquery
 from dx_match.search.backends.tantivy_backend import TantivyBackend, to_tantivy
@@ -204,3 +205,19 @@ def test_an_index_of_the_old_schema_still_takes_upserts(tmp_path: Path) -> None:
     index.create_in(str(target), old)  # as written before the field counted its terms
     backend.upsert([SearchDocument(8, {"name": "pos"}, ToolRecord(id=8, slug="e", name="e"))])
     assert set(backend.search(TextQuery((Clause((("pos",),)),)))) == {8}
+
+
+def test_a_parallel_rebuild_finds_and_scores_as_a_serial_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = documents(9, 250)  # Whoosh hands processes batches of 100
+    serial = WhooshBackend(tmp_path / "serial")
+    serial.rebuild(corpus)
+    monkeypatch.setattr(whoosh_backend, "PARALLEL_FROM", 20)
+    monkeypatch.setattr(whoosh_backend, "BUILD_PROCESSES", 2)
+    parallel = WhooshBackend(tmp_path / "parallel")
+    parallel.rebuild(corpus)
+    searcher, _ids, _postings = parallel._fresh_searcher()
+    assert len(searcher.reader().leaf_readers()) > 1  # segments written by several processes
+    for text_query in queries(11, 30):
+        assert parallel.search(text_query) == pytest.approx(serial.search(text_query))
