@@ -15,7 +15,7 @@ from whoosh import index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
-from dx_match.search.backends import whoosh_backend
+from dx_match.search.backends import postings, whoosh_backend
 from dx_match.search.backends.base import TextBackend
 from dx_match.search.backends.postgres_backend import PostgresBackend, to_tsquery
 from dx_match.search.backends.tantivy_backend import TantivyBackend, to_tantivy
@@ -151,8 +151,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TextBacke
     backend.close()
 
 
+@pytest.mark.parametrize("dense_from", [0, 10**9], ids=["binary search", "dense lookups"])
 @pytest.mark.parametrize("edited", [False, True], ids=["one segment", "segments with deletions"])
-def test_posting_arrays_score_as_the_engine_does(engine: TextBackend, edited: bool) -> None:
+def test_posting_arrays_score_as_the_engine_does(
+    engine: TextBackend, edited: bool, dense_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(postings, "DENSE_FROM", dense_from)  # both ways of looking candidates up
     backend = engine
     backend.rebuild(documents(1, 60))
     if edited:  # new segments, replaced and deleted documents: postings Whoosh must skip
@@ -221,3 +225,13 @@ def test_a_parallel_rebuild_finds_and_scores_as_a_serial_one(
     assert len(searcher.reader().leaf_readers()) > 1  # segments written by several processes
     for text_query in queries(11, 30):
         assert parallel.search(text_query) == pytest.approx(serial.search(text_query))
+
+
+def test_the_posting_cache_stays_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = WhooshBackend(tmp_path / "whoosh")
+    backend.rebuild(documents(1, 60))
+    monkeypatch.setattr(postings, "MAX_CACHED_POSTINGS", 40)
+    for text_query in queries(7, 20):
+        assert backend.search(text_query) == pytest.approx(whoosh_scores(backend, text_query))
+    _searcher, _ids, cache = backend._fresh_searcher()
+    assert 0 < cache._held <= 40

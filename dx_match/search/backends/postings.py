@@ -29,6 +29,10 @@ DocNums = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Scores = npt.NDArray[np.float64]
 FIELD = "text"
+# Candidates above 1/DENSE_FROM of the slots are looked up through dense arrays, not searchsorted.
+DENSE_FROM = 32
+# At most this many postings are cached per index version (16 bytes each: about 80 MB).
+MAX_CACHED_POSTINGS = 5_000_000
 _EMPTY_DOCS: DocNums = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES: Scores = np.zeros(0, dtype=np.float64)
 
@@ -48,6 +52,7 @@ class TermPostings:
         self.size = size
         self._lock = threading.Lock()
         self._terms: dict[str, Posting] = {}
+        self._held = 0  # postings in _terms
 
     def read(self, term: str) -> Posting:
         """One term's live documents and scores, from the engine (subclasses)."""
@@ -61,7 +66,10 @@ class TermPostings:
                 cached = self._terms.get(term)
                 if cached is None:
                     cached = self.read(term)
+                    if self._held + len(cached.docs) > MAX_CACHED_POSTINGS:
+                        self._terms, self._held = {}, 0  # memory stays bounded; start over
                     self._terms[term] = cached
+                    self._held += len(cached.docs)
         return cached
 
     def evaluate(self, text_query: TextQuery) -> tuple[DocNums, Scores]:
@@ -92,6 +100,12 @@ class TermPostings:
 
     def _dense(self, clauses: list[Clause]) -> tuple[DocNums, Scores]:
         """Documents matching any of the clauses, with the scores of every matching alternative."""
+        hit, total = self._scatter(clauses)
+        docs = np.flatnonzero(hit)
+        return docs, total[docs]
+
+    def _scatter(self, clauses: list[Clause]) -> tuple[BoolArray, Scores]:
+        """Per slot: does any alternative of the clauses match, and the sum of their scores."""
         total = np.zeros(self.size, dtype=np.float64)
         hit = np.zeros(self.size, dtype=np.bool_)
         for clause in clauses:
@@ -100,11 +114,15 @@ class TermPostings:
                 # Document numbers are unique within an alternative, so += adds once each.
                 total[docs] += scores
                 hit[docs] = True
-        docs = np.flatnonzero(hit)
-        return docs, total[docs]
+        return hit, total
 
     def _clause_at(self, clause: Clause, docs: DocNums) -> tuple[BoolArray, Scores]:
         """Which of `docs` match the clause, and the scores of its alternatives there."""
+        if len(docs) * DENSE_FROM > self.size:
+            # Many candidates: scattering the clause's postings and reading the candidates'
+            # slots beats a binary search per candidate and term.
+            hit, total = self._scatter([clause])
+            return hit[docs], total[docs]
         found = np.zeros(len(docs), dtype=np.bool_)
         added = np.zeros(len(docs), dtype=np.float64)
         for alternative in clause.alternatives:
@@ -122,6 +140,12 @@ class TermPostings:
         """Which of `docs` (ascending) hold the term, and its score there (0 elsewhere)."""
         if not len(posting.docs) or not len(docs):
             return np.zeros(len(docs), dtype=np.bool_), np.zeros(len(docs), dtype=np.float64)
+        if len(docs) * DENSE_FROM > self.size:
+            score = np.zeros(self.size, dtype=np.float64)
+            held = np.zeros(self.size, dtype=np.bool_)
+            score[posting.docs] = posting.scores
+            held[posting.docs] = True
+            return held[docs], score[docs]
         at = np.searchsorted(posting.docs, docs)
         at[at == len(posting.docs)] = 0  # past the end: compared with a posting that cannot match
         held = posting.docs[at] == docs
