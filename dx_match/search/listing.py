@@ -6,13 +6,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
 from dx_match.catalog import costs
 from dx_match.catalog.filters import PAGE_SIZE, ToolFilters, page_count
 from dx_match.catalog.models import Tool
-from dx_match.catalog.queries import ToolCard, published_tools
+from dx_match.catalog.queries import PUBLISHED, ToolCard
 from dx_match.extensions import db
 from dx_match.search.docvalues import Filters
 from dx_match.search.service import SearchRequest, SearchResponse, search_service
+
+# What a tool card reads (templates/_partials/tool_card.html): the detail page's industries,
+# regions and languages are three more queries per page that a card never shows.
+CARD_LOADS = (
+    joinedload(Tool.vendor),
+    selectinload(Tool.plans),
+    selectinload(Tool.function_links),
+    selectinload(Tool.subsidies),
+)
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,11 @@ def list_tools(
     if response.total and filters.page > pages:  # past the end: show the last page
         request = replace(request, page=pages)
         response = service.search(request)
-    tools = db.session.scalars(published_tools().where(Tool.id.in_(response.ids))).unique()
+    tools = db.session.scalars(
+        sa.select(Tool)
+        .where(Tool.status == PUBLISHED, Tool.id.in_(response.ids))
+        .options(*CARD_LOADS)
+    ).unique()
     by_id = {tool.id: tool for tool in tools}
     cards = [
         ToolCard(by_id[i], costs.monthly_cost(by_id[i].plans, filters.users, currency, rates))

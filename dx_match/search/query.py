@@ -11,6 +11,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
+import numpy.typing as npt
+
 from dx_match.search.tokenize import Analyzer, Token
 
 MAX_QUERY_CHARS = 200
@@ -128,6 +131,17 @@ def build(text: str, analyzer: Analyzer, synonyms: Synonyms) -> TextQuery:
 
 # -- typo tolerance -------------------------------------------------------------------
 
+_ALPHABET = 26  # letters a-z counted one by one; anything else in one extra column
+
+
+def _letter_counts(word: str) -> list[int]:
+    """How often each of a-z (and, last, any other character) occurs in a lower-cased word."""
+    counts = [0] * (_ALPHABET + 1)
+    for char in word:
+        code = ord(char) - 97
+        counts[code if 0 <= code < _ALPHABET else _ALPHABET] += 1
+    return counts
+
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Optimal string alignment distance (a transposition counts 1), stopping past `limit`."""
@@ -153,6 +167,8 @@ class Vocabulary:
     """Surface words people may mistype, with how many tools use them."""
 
     counts: Mapping[str, int] = field(default_factory=dict)
+    _words: list[str] = field(init=False, repr=False, default_factory=list)
+    _letters: npt.NDArray[np.int16] | None = field(init=False, repr=False, default=None)
 
     def correct(self, word: str) -> str | None:
         """The most used known word within 1 edit (2 for long words), or None."""
@@ -161,11 +177,31 @@ class Vocabulary:
             return None
         limit = 1 if len(lower) <= 6 else 2
         best: tuple[int, int, str] | None = None
-        for candidate, count in self.counts.items():
+        for candidate in self._candidates(lower, limit):
+            count = self.counts[candidate]
             distance = edit_distance(lower, candidate, limit)
             if distance <= limit and (best is None or (distance, -count) < (best[0], best[1])):
                 best = (distance, -count, candidate)
         return best[2] if best else None
+
+    def _candidates(self, word: str, limit: int) -> list[str]:
+        """Known words that can be within `limit` edits of `word`, found in numpy.
+
+        Every edit changes the letter counts by at most one each way (a transposition not at
+        all), so a word whose counts differ by more than `limit` cannot be that close: the
+        exact distance is then computed for a handful of words, not the whole vocabulary.
+        """
+        if self._letters is None:
+            self._words = list(self.counts)
+            self._letters = np.array(
+                [_letter_counts(w) for w in self._words], dtype=np.int16
+            ).reshape(len(self._words), _ALPHABET + 1)
+        wanted = np.array(_letter_counts(word), dtype=np.int16)
+        difference = self._letters - wanted
+        more = np.maximum(difference, 0).sum(axis=1)
+        fewer = np.maximum(-difference, 0).sum(axis=1)
+        close = np.flatnonzero(np.maximum(more, fewer) <= limit)
+        return [self._words[i] for i in close]
 
     def suggest(self, text: str) -> str | None:
         """The query with its mistyped Latin words corrected, or None when nothing changed."""

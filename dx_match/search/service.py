@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from flask import Flask, current_app
 from dx_match.extensions import db
 from dx_match.i18n import localized
 from dx_match.search import query as q
-from dx_match.search.backends.base import Progress, TextBackend
+from dx_match.search.backends.base import NO_HITS, Hits, Progress, TextBackend
 from dx_match.search.documents import SearchDocument, build_document, texts
 from dx_match.search.docvalues import DocValues, Filters
 from dx_match.search.models import SearchOutbox, SearchState
@@ -33,6 +33,8 @@ from dx_match.search.synonyms import load_synonyms
 from dx_match.search.tokenize import Analyzer
 
 SORTS = ("relevance", "price", "newest", "name")
+# "Any word" results kept when every word together found nothing (best-scoring first).
+RELAXED_LIMIT = 1000
 EXTENSION_KEY = "dx_search"
 
 
@@ -116,6 +118,7 @@ class SearchService:
         self._docvalues: tuple[int, DocValues, q.Vocabulary] | None = None
         self._setup = threading.Lock()
         self._rebuild_thread: threading.Thread | None = None
+        self._checked: DocValues | None = None  # the index was usable with this sidecar
 
     # -- analysis ---------------------------------------------------------------------
 
@@ -164,91 +167,125 @@ class SearchService:
         n = len(docvalues)
         response = SearchResponse(ids=[], total=0)
         base = np.ones(n, dtype=np.bool_)
-        scores: dict[int, float] = {}
+        score = np.zeros(n, dtype=np.float64)  # per sidecar row; 0 where nothing matched
         text_query = self.text_query(request.q) if request.q.strip() else None
         if text_query is not None and text_query.empty:
             response.ignored_query = True
             text_query = None
         if text_query is not None:
-            if not self.ensure_index():
+            found = self._text_hits(docvalues, text_query, request.q, vocabulary, response)
+            if found is None:
                 response.rebuilding = True
                 base = _substring_mask(docvalues, request.q)
             else:
-                scores, text_query, response = self._match(
-                    text_query, request.q, vocabulary, response
-                )
+                hits, text_query = found
                 response.terms = text_query.terms
+                rows = docvalues.rows_of(hits.ids)
+                known = rows >= 0  # a hit the sidecar lacks is a tool unpublished meanwhile
                 base = np.zeros(n, dtype=np.bool_)
-                rows = [docvalues.row_of[i] for i in scores if i in docvalues.row_of]
-                base[rows] = True
+                base[rows[known]] = True
+                score[rows[known]] = hits.scores[known]
         masks = docvalues.masks(request.filters)
         final = base.copy()
         for mask in masks.values():
             final &= mask
         if request.facets:
             response.facets = docvalues.counts(base, masks, request.filters.users)
-        order = self._order(docvalues, np.flatnonzero(final), scores, request, text_query)
-        response.total = len(order)
         start = (max(request.page, 1) - 1) * request.per_page
-        page_rows = order[start : start + request.per_page]
-        response.ids = [int(docvalues.ids[row]) for row in page_rows]
-        response.scores = {i: scores[i] for i in response.ids if i in scores}
+        rows = np.flatnonzero(final)
+        response.total = len(rows)
+        page_rows = self._order(
+            docvalues, rows, score, request, text_query, count=start + request.per_page
+        )
+        response.ids = [int(docvalues.ids[row]) for row in page_rows[start:]]
+        response.scores = {
+            int(docvalues.ids[row]): float(score[row]) for row in page_rows[start:] if score[row]
+        }
         return response
+
+    def _text_hits(
+        self,
+        docvalues: DocValues,
+        text_query: q.TextQuery,
+        text: str,
+        vocabulary: q.Vocabulary,
+        response: SearchResponse,
+    ) -> tuple[Hits, q.TextQuery] | None:
+        """What the text backend matched, or None while the index is missing (being rebuilt)."""
+        # has_index() opens the index (0.3-0.9 ms): ask it once per sidecar, that is per index
+        # generation, and again when a search fails (the index went missing meanwhile).
+        if self._checked is not docvalues:
+            if not self.ensure_index():
+                return None
+            self._checked = docvalues
+        try:
+            return self._match(text_query, text, vocabulary, response)
+        except Exception:
+            self._checked = None
+            if self.ensure_index():
+                raise  # the index is there: a real failure, not a missing index
+            return None
 
     def _match(
         self, text_query: q.TextQuery, text: str, vocabulary: q.Vocabulary, response: SearchResponse
-    ) -> tuple[dict[int, float], q.TextQuery, SearchResponse]:
-        """All words; else the typo-corrected query; else any word (each corrected or not)."""
-        scores = self.backend.search(text_query)
-        if scores:
-            return scores, text_query, response
+    ) -> tuple[Hits, q.TextQuery]:
+        """All words; else the typo-corrected query; else any word (each corrected or not).
+
+        "Any word" matches most of a large catalog, so only its RELAXED_LIMIT best-scoring
+        tools are kept (and counted in the facets): past them, results share no word asked for.
+        """
+        hits = self.backend.hits(text_query)
+        if len(hits):
+            return hits, text_query
         suggestion = vocabulary.suggest(text)
         corrected = self.text_query(suggestion) if suggestion else None
         response.suggestion = suggestion
-        if corrected is not None and (scores := self.backend.search(corrected)):
+        if corrected is not None and len(hits := self.backend.hits(corrected)):
             response.corrected = True
-            return scores, corrected, response
+            return hits, corrected
         relaxed = text_query.relaxed()
-        if scores := self.backend.search(relaxed):
+        if len(hits := self.backend.hits(relaxed, RELAXED_LIMIT)):
             response.relaxed = True
-            return scores, relaxed, response
-        if corrected is not None and (scores := self.backend.search(corrected.relaxed())):
+            return hits, relaxed
+        if corrected is not None and len(
+            hits := self.backend.hits(corrected.relaxed(), RELAXED_LIMIT)
+        ):
             response.corrected = response.relaxed = True
-            return scores, corrected.relaxed(), response
-        return {}, text_query, response
+            return hits, corrected.relaxed()
+        return NO_HITS, text_query
 
     def _order(
         self,
         docvalues: DocValues,
         rows: np.ndarray[Any, Any],
-        scores: Mapping[int, float],
+        score: np.ndarray[Any, Any],
         request: SearchRequest,
         text_query: q.TextQuery | None,
-    ) -> list[int]:
-        """Rows in the requested order; ties broken by name order, so pages are stable."""
+        *,
+        count: int,
+    ) -> np.ndarray[Any, Any]:
+        """The first `count` rows in the requested order; ties broken by name order."""
         lang = request.lang
-        rank = docvalues.name_rank(lang, lambda r: localized(r.name, lang).casefold())[rows]
+        rank = docvalues.name_rank(lang, lambda r: localized(r.name, lang).casefold())
         sort = request.sort if request.sort in SORTS else "relevance"
         if sort == "relevance" and text_query is None:
             sort = "name"
-        keys: tuple[np.ndarray[Any, Any], ...]  # np.lexsort: the last key is the primary one
         if sort == "price":
-            keys = (rank, docvalues.monthly_usd(request.filters.users)[rows])
-        elif sort == "newest":
-            keys = (rank, -docvalues.created[rows])
-        elif sort == "relevance":
+            return _first(rows, docvalues.monthly_usd(request.filters.users)[rows], rank, count)
+        if sort == "newest":
+            return _first(rows, -docvalues.created[rows], rank, count)
+        if sort == "relevance":
             assert text_query is not None
-            score = np.array([scores.get(int(i), 0.0) for i in docvalues.ids[rows]])
-            speaks = (
-                docvalues.multi["languages"].any_of([text_query.language])[rows]
-                if text_query.language
-                else np.zeros(len(rows), dtype=np.bool_)
-            )
+            if not text_query.language:
+                return _first(rows, -score[rows], rank, count)
             # Tools with a UI in the query's language first, then by score.
-            keys = (rank, -score, ~speaks)
-        else:
-            keys = (rank,)
-        return [int(row) for row in rows[np.lexsort(keys)]]
+            speaks = docvalues.speaks(text_query.language)[rows]
+            first = _first(rows[speaks], -score[rows[speaks]], rank, count)
+            if len(first) >= count:
+                return first
+            others = rows[~speaks]
+            return np.concatenate([first, _first(others, -score[others], rank, count - len(first))])
+        return _first(rows, rank[rows], rank, count)
 
     # -- writing ----------------------------------------------------------------------
 
@@ -342,6 +379,21 @@ class SearchService:
                 )
                 self._rebuild_thread.start()
         return False
+
+
+def _first(
+    rows: np.ndarray[Any, Any],
+    key: np.ndarray[Any, Any],
+    rank: np.ndarray[Any, Any],
+    count: int,
+) -> np.ndarray[Any, Any]:
+    """The `count` rows first by (key, name rank): a partition, then a sort of those only."""
+    if count < len(rows):
+        # Everything tied with the count-th key stays in, so the name rank decides among them.
+        kth = np.partition(key, count - 1)[count - 1]
+        keep = key <= kth
+        rows, key = rows[keep], key[keep]
+    return rows[np.lexsort((rank[rows], key))][:count]
 
 
 def _delete_outbox(row_ids: list[int]) -> None:

@@ -22,11 +22,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import jieba
 import opencc
+import rjieba
 import snowballstemmer
-
-jieba.setLogLevel(60)  # jieba prints its dictionary loading to stderr otherwise
 
 # English function words, and words every listing could say ("tool", "software") that would
 # only blur the match when a query says "a POS tool".
@@ -53,27 +51,50 @@ class Token:
     required: bool = True
 
 
-@lru_cache(maxsize=65536)
-def unify_han(char: str) -> str:
-    """One Han character mapped to Simplified via Traditional (so ja, zh-TW and zh-CN agree)."""
-    converted = _T2S.convert(_JP2T.convert(char))
-    return converted if len(converted) == 1 else char
+class _HanTable(dict[int, str]):
+    """A str.translate table mapping each Han character to its unified form, filled on first use.
+
+    OpenCC is asked once per distinct character (a few thousand in a catalog), never per
+    character of every text: converting per character was a third of all analysis time.
+    """
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        converted = _T2S.convert(_JP2T.convert(char))
+        self[code] = value = converted if len(converted) == 1 else char
+        return value
+
+
+class _FoldTable(dict[int, str]):
+    """A str.translate table applying NFKC per character, keeping one character per character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        self[code] = value = folded if len(folded) == 1 else char
+        return value
 
 
 _JP2T = opencc.OpenCC("jp2t")
 _T2S = opencc.OpenCC("t2s")
 _STEMMER = snowballstemmer.stemmer("english")
+_HAN_TABLE = _HanTable()
+_FOLD_TABLE = _FoldTable()
+
+
+def unify_han(text: str) -> str:
+    """Han characters mapped to Simplified via Traditional (so ja, zh-TW and zh-CN agree)."""
+    return text.translate(_HAN_TABLE)
 
 
 def normalize(text: str) -> str:
     """NFKC per character (full-width Latin and half-width kana), keeping one char per char."""
-    out = []
-    for char in text:
-        folded = unicodedata.normalize("NFKC", char)
-        out.append(folded if len(folded) == 1 else char)
-    return "".join(out)
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text  # the common case: nothing to fold, and no per-character work
+    return text.translate(_FOLD_TABLE)
 
 
+@lru_cache(maxsize=1 << 17)  # the Snowball stemmer is pure Python; a catalog has few words
 def stem(word: str) -> str:
     """The English stem of a lower-cased word."""
     return str(_STEMMER.stemWord(word))
@@ -83,8 +104,12 @@ class Analyzer:
     """Tokenizes text; `words` extends jieba's dictionary (taxonomy labels, product names)."""
 
     def __init__(self, words: Iterable[str] = ()) -> None:
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        # rjieba (jieba-rs) is jieba's algorithm and dictionary in Rust: 27x faster, and
+        # segmentation differences do not matter as documents and queries share them.
+        self._jieba = rjieba.Jieba()
+        # A run's document terms depend only on the run (and the dictionary): names, labels
+        # and stock phrases repeat across a catalog, so most runs are analyzed once.
+        self._run_terms = lru_cache(maxsize=1 << 16)(self._analyze_run)
         for word in words:
             self.add_word(word)
 
@@ -92,7 +117,8 @@ class Analyzer:
         """Teach the segmenter a word (its Han parts, unified)."""
         for match in _RUN.finditer(normalize(word)):
             if match.lastgroup == "han" and len(match.group()) > 1:
-                self._jieba.add_word("".join(unify_han(c) for c in match.group()), freq=20000)
+                self._jieba.add_word(unify_han(match.group()), 20000, None)
+                self._run_terms.cache_clear()
 
     def tokens(self, text: str, *, for_query: bool = False) -> list[Token]:
         """All tokens of `text`; queries get `required` flags, documents every variant."""
@@ -100,19 +126,29 @@ class Analyzer:
 
     def terms(self, text: str) -> list[str]:
         """The indexed terms of a document text."""
-        return [token.text for token in self._tokens(normalize(text), False)]
+        terms: list[str] = []
+        for match in _RUN.finditer(normalize(text)):
+            terms.extend(self._run_terms(match.lastgroup, match.group()))
+        return terms
+
+    def _analyze_run(self, kind: str | None, run: str) -> tuple[str, ...]:
+        """The document terms of one script run (cached per analyzer)."""
+        return tuple(token.text for token in self._run(kind, run, 0, False))
 
     def _tokens(self, text: str, for_query: bool) -> Iterator[Token]:
         for match in _RUN.finditer(text):
-            kind, run, start = match.lastgroup, match.group(), match.start()
-            if kind == "latin":
-                yield from self._latin(run.lower(), start)
-            elif kind == "han":
-                yield from self._han(run, start, for_query)
-            elif kind == "katakana":
-                yield from _kana(run, start, keep_whole=True, for_query=for_query)
-            else:
-                yield from _kana(run, start, keep_whole=False, for_query=for_query)
+            yield from self._run(match.lastgroup, match.group(), match.start(), for_query)
+
+    def _run(self, kind: str | None, run: str, start: int, for_query: bool) -> Iterator[Token]:
+        """The tokens of one script run found at `start`."""
+        if kind == "latin":
+            yield from self._latin(run.lower(), start)
+        elif kind == "han":
+            yield from self._han(run, start, for_query)
+        elif kind == "katakana":
+            yield from _kana(run, start, keep_whole=True, for_query=for_query)
+        else:
+            yield from _kana(run, start, keep_whole=False, for_query=for_query)
 
     def _latin(self, run: str, start: int) -> Iterator[Token]:
         word = run.replace("’", "'").split("'")[0]
@@ -121,22 +157,22 @@ class Analyzer:
         yield Token(stem(word), start, start + len(run))
 
     def _han(self, run: str, start: int, for_query: bool) -> Iterator[Token]:
-        unified = "".join(unify_han(c) for c in run)
+        unified = unify_han(run)
         if for_query:
             position = 0
             precise = []
-            for word in self._jieba.cut(unified, HMM=False):
+            for word in self._jieba.cut(unified, hmm=False):
                 precise.append((word, position))
                 position += len(word)
             seen = set()
             for word, offset in precise:
                 seen.add((word, offset))
                 yield Token(word, start + offset, start + offset + len(word), required=True)
-            for word, begin, end in self._jieba.tokenize(unified, mode="search", HMM=False):
+            for word, begin, end in self._jieba.tokenize(unified, mode="search", hmm=False):
                 if (word, begin) not in seen:
                     yield Token(word, start + begin, start + end, required=False)
             return
-        for word, begin, end in self._jieba.tokenize(unified, mode="search", HMM=False):
+        for word, begin, end in self._jieba.tokenize(unified, mode="search", hmm=False):
             yield Token(word, start + begin, start + end)
         if len(unified) > 1:  # single characters, so one-character queries find documents
             for offset, char in enumerate(unified):

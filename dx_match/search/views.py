@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from flask import Blueprint, current_app, g, render_template
 
-from flask import Blueprint, render_template
-
-from dx_match.catalog import queries
 from dx_match.catalog.filters import PRICE_BANDS, clamp_page, parse_tool_filters
 from dx_match.catalog.models import DEPLOYMENTS
 from dx_match.catalog.views import (
@@ -20,8 +17,10 @@ from dx_match.catalog.views import (
 from dx_match.i18n import ui_language, viewer_currency
 from dx_match.search.highlight import highlight
 from dx_match.search.listing import list_tools
+from dx_match.search.panel import PanelCache
 from dx_match.search.service import search_service
-from dx_match.taxonomy.codes import FUNCTION_GROUPS
+
+PANEL_KEY = "dx_search_panel"
 
 bp = Blueprint("search", __name__)
 
@@ -38,14 +37,15 @@ def highlight_text(text: str, terms: set[str]) -> str:
 @bp.get("/search", endpoint="search_page")
 def tool_list() -> str:
     """Search and browse tools: text, facet filters with counts, sorting and pages."""
-    filters, notices = parse_tool_filters(request_args(), queries.vocabulary())
+    lang = ui_language()
+    panel = panels().panel(search_service().docvalues()[0], lang)
+    options = panel.options
+    # templating.term_label reads the request's labels from g: this generation's, read once.
+    g.term_labels = options.term_labels
+    filters, notices = parse_tool_filters(request_args(), options.vocabulary)
     currency = viewer_currency()
-    result = list_tools(filters, currency=currency, rates=rates(), lang=ui_language())
+    result = list_tools(filters, currency=currency, rates=rates(), lang=lang)
     notices += clamp_page(filters.page, result.total)[1] + currency_notices()
-    function_terms = defaultdict(list)
-    for term in queries.terms("functions"):
-        if term.parent:
-            function_terms[term.parent].append(term.code)
     return render_template(
         "search/tool_list.html",
         filters=filters,
@@ -55,10 +55,20 @@ def tool_list() -> str:
         facets=result.search.facets,
         currency=currency,
         common_industries=COMMON_INDUSTRIES,
-        sections=[t.code for t in queries.terms("industries") if len(t.code) == 1],
-        function_groups=[(group, function_terms[group]) for group in FUNCTION_GROUPS],
+        sections=options.sections,
+        function_groups=options.function_groups,
         deployments=DEPLOYMENTS,
         price_bands=PRICE_BANDS,
-        languages=with_chosen(queries.tool_languages(), filters.languages),
+        languages=with_chosen(options.languages, filters.languages),
         regions=with_chosen(REGION_CHOICES, [filters.region] if filters.region else []),
+        panel=panel.labels,
     )
+
+
+def panels() -> PanelCache:
+    """The app's filter panel cache."""
+    cache = current_app.extensions.get(PANEL_KEY)
+    if cache is None:
+        cache = current_app.extensions[PANEL_KEY] = PanelCache()
+    assert isinstance(cache, PanelCache)
+    return cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from dx_match.search.query import (
@@ -148,3 +150,27 @@ def test_query_work_is_bounded(analyzer: Analyzer, synonyms: Synonyms) -> None:
 
     words = " ".join(f"word{i}" for i in range(60))
     assert len(build(words, analyzer, synonyms).clauses) == MAX_CLAUSES
+
+
+def test_correction_candidates_lose_no_close_word() -> None:
+    rng = random.Random(5)
+    words = {
+        "".join(rng.choices("aeinrst", k=rng.randint(4, 9))): rng.randint(1, 50) for _ in range(400)
+    }
+    vocabulary = Vocabulary(words)
+
+    def brute_force(word: str) -> str | None:  # every known word, in order; the first best wins
+        limit = 1 if len(word) <= 6 else 2
+        best: tuple[int, int, str] | None = None
+        for known, n in words.items():
+            distance = edit_distance(word, known, limit)
+            if distance <= limit and (best is None or (distance, -n) < best[:2]):
+                best = (distance, -n, known)
+        return best[2] if best else None
+
+    typos = ["".join(rng.choices("aeinrst", k=rng.randint(4, 9))) for _ in range(300)]
+    corrected = 0
+    for typo in (t for t in typos if t not in words):
+        assert vocabulary.correct(typo) == brute_force(typo), typo
+        corrected += vocabulary.correct(typo) is not None
+    assert corrected > 30  # the random typos really were close to known words

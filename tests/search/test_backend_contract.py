@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -190,3 +191,21 @@ def test_random_queries_agree_with_the_reference(
     backend.rebuild(documents)
     text_query = TextQuery(tuple(Clause(tuple(tuple(a) for a in c)) for c in clauses), mode=mode)
     assert set(backend.search(text_query)) == reference(documents, text_query)
+
+
+def test_hits_are_the_matches_and_a_limit_keeps_the_best(
+    backend: TextBackend, analyzer: Analyzer
+) -> None:
+    documents = [
+        document(analyzer, tool_id, {field: "inventory"})
+        for tool_id, field in enumerate(["description", "name", "summary", "vendor"], start=1)
+    ]
+    backend.rebuild([*documents, document(analyzer, 9, {"name": "notes"})])
+    text_query = TextQuery((Clause((("inventori",),)),))
+    everything = backend.search(text_query)
+    hits = backend.hits(text_query)
+    assert hits.as_dict() == pytest.approx(everything)
+    assert set(everything) == {1, 2, 3, 4}
+    best = backend.hits(text_query, limit=2)
+    assert list(best.ids) == [2, 3]  # name, then summary: the two best-scoring, best first
+    assert len(backend.hits(TextQuery((Clause((("absent",),)),)), limit=5)) == 0

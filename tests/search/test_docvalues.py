@@ -138,6 +138,24 @@ def test_filters_and_facet_counts_equal_brute_force(
         1 for r in rows if brute_force(r, chosen, skip="trial") and r.trial_days > 0
     )
     assert counts["trial"]["yes"] == expected_trial
+    listed_regions = {code for r in rows for code in r.regions}
+    assert set(counts["regions"]) == listed_regions
+    for code in listed_regions:
+        expected = sum(
+            1
+            for r in rows
+            if brute_force(r, chosen, skip="regions")
+            and (not r.regions or any(region_covers(listed, code) for listed in r.regions))
+        )
+        assert counts["regions"][code] == expected, code
+    deployments = [r.deployment for r in rows if brute_force(r, chosen, skip="deployment")]
+    assert counts["deployment"] == {d: deployments.count(d) for d in set(deployments) if d}
+    subsidies = [s for r in rows if brute_force(r, chosen) for s in r.subsidies]
+    assert counts["subsidies"] == {s: subsidies.count(s) for s in set(subsidies)}
+    registered = sum(
+        1 for r in rows if brute_force(r, chosen, skip="subsidy_registered") and r.subsidies
+    )
+    assert counts["subsidy_registered"]["yes"] == registered
     assert sum(counts["price"].values()) >= 0 and set(counts["price"]) == {
         b for b, _lo, _hi in PRICE_BANDS
     }

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from dx_match.catalog.models import Tool, ToolFunction, Vendor
+from dx_match.catalog.models import Tool, ToolFunction, ToolLanguage, Vendor
 from dx_match.extensions import db
 from dx_match.search.docvalues import Filters
 from dx_match.search.service import SearchRequest, SearchResponse, SearchService, search_service
@@ -144,3 +144,21 @@ def test_search_works_outside_the_main_thread(app: Flask) -> None:
     thread.start()
     thread.join(timeout=60)
     assert not errors and found
+
+
+def test_filter_panel_follows_the_index(client: FlaskClient, search_sandbox: SearchService) -> None:
+    """The panel's options are read once per index generation, so they agree with the results."""
+    thai = 'name="language" value="th"'
+    assert thai not in client.get("/tools?lang=en").get_data(as_text=True)
+    vendor = db.session.scalars(sa.select(Vendor)).first()
+    assert vendor is not None
+    tool = Tool(slug="thai-pos", vendor=vendor, name="Siam POS", summary="A Thai UI.")
+    tool.language_links = [ToolLanguage(code="th")]
+    db.session.add(tool)
+    db.session.commit()
+    search_sandbox.drain()
+    html = client.get("/tools?lang=en").get_data(as_text=True)
+    assert thai in html
+    assert re.search(
+        r'value="th">\s*<label for="f-language-th">Thai <span class="facet-count">\(1\)', html
+    )

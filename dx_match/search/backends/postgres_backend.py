@@ -6,25 +6,31 @@ the shared analyzer, so PostgreSQL's text-search parser and dictionaries are nev
 tsvectors and tsqueries are written as literals of exactly the analyzer's terms.
 
 Scoring is BM25 with binary term frequency and no length normalisation (tsvectors built
-from term lists keep no positions): each query term found in a field adds
-idf(term) x the field's boost. `ts_rank` is not used because it ignores term rarity.
-Document frequencies are kept exactly, in a side table updated in the same transaction
-as the documents.
+from term lists keep no positions): a term found in a field scores idf(term) x the field's
+boost, and a query scores as every backend's does, the sum of the terms of its matching
+alternatives and of its optional terms found (backends/postings.py). `ts_rank` is not used
+because it ignores term rarity. Each term's matching documents and score are read once per
+version of the tables (the GIN index finds them) and queries are combined in numpy; a
+search then costs one small query, for the version. Document frequencies are kept exactly,
+in a side table updated in the same transaction as the documents.
 """
 
 from __future__ import annotations
 
 import math
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
+import numpy as np
 import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import NO_HITS, Hits, Progress
+from dx_match.search.backends.postings import Posting, TermPostings
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -106,7 +112,19 @@ class PostgresBackend:
             .format(**self._names())
             .as_bytes()
         )
-        self._statements: dict[int, bytes] = {}
+        score = " + ".join(
+            f"({_quoted(field)} @@ %(q)s::tsquery)::int * %(w_{field})s" for field in TEXT_FIELDS
+        )
+        self._select_term = (
+            f"SELECT id, {score} FROM {_quoted(table)} WHERE terms @@ %(q)s::tsquery"
+        ).encode()
+        self._select_version = (
+            sql.SQL("SELECT xmin::text, tableoid::bigint, df FROM {df} WHERE term = %s")
+            .format(**self._names())
+            .as_bytes()
+        )
+        self._cache_lock = threading.Lock()
+        self._cache: PostgresPostings | None = None
 
     def _names(self, suffix: str = "") -> dict[str, sql.Identifier]:
         """The identifiers of the live tables (or, with a suffix, of a rebuild's new ones)."""
@@ -293,49 +311,56 @@ class PostgresBackend:
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
         """All matching ids, scored by idf x field boost for each query term found in a field."""
-        if text_query.empty:
-            return {}
-        required = list(dict.fromkeys(t for clause in text_query.clauses for t in clause.terms))
-        optional = [t for t in dict.fromkeys(text_query.optional) if t not in required]
-        with self._cursor(read=True) as cursor:
-            cursor.execute(self._select_df, ([ALL_DOCUMENTS, *required, *optional],))
-            df: dict[str, int] = dict(cursor.fetchall())
-            total = df.get(ALL_DOCUMENTS, 0)
-            # Required terms always score (a match holds one of them, so its score is
-            # positive even if a concurrent upsert added the term after `df` was read);
-            # optional terms no document holds are left out of the expression.
-            scored = required + [t for t in optional if df.get(t, 0) > 0]
-            params: dict[str, str | float] = {"match": to_tsquery(text_query)}
-            for i, term in enumerate(scored):
-                params[f"q{i}"] = lexeme(term)
-                idf = _idf(total, df.get(term, 0))
-                for field, boost in FIELD_BOOSTS.items():
-                    params[f"w{i}_{field}"] = idf * boost
-            # Not prepared: planning with the values folds the tsquery casts into constants
-            # (a generic plan would parse them again for every row).
-            cursor.execute(self._select_scored(len(scored)), params, prepare=False)
-            return {int(tool_id): float(score) for tool_id, score in cursor.fetchall()}
+        return self.hits(text_query).as_dict()
 
-    def _select_scored(self, terms: int) -> bytes:
-        """The search statement for this many scored terms (its text is cached per count)."""
-        statement = self._statements.get(terms)
-        if statement is None:
-            score = " + ".join(
-                f"({_quoted(field)} @@ %(q{i})s::tsquery)::int * %(w{i}_{field})s"
-                for i in range(terms)
-                for field in TEXT_FIELDS
-            )
-            statement = (
-                f"SELECT id, {score} FROM {_quoted(self.table)} WHERE terms @@ %(match)s::tsquery"
-            ).encode()
-            self._statements[terms] = statement
-        return statement
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """Matching ids and scores, combined in numpy from each term's cached postings."""
+        if text_query.empty:
+            return NO_HITS
+        postings = self._postings()
+        if not postings.size:
+            return NO_HITS
+        slots, scores = postings.evaluate(text_query)
+        return Hits(postings.universe[slots], scores).best(limit)
+
+    def _postings(self) -> PostgresPostings:
+        """The posting cache of the tables' current version (one small query per search)."""
+        with self._cursor(read=True) as cursor:
+            cursor.execute(self._select_version, (ALL_DOCUMENTS,))
+            row = cursor.fetchone()
+        # Every write updates the document count's row (a new xmin); a rebuild makes new tables.
+        version = (str(row[0]), int(row[1])) if row else ("", 0)
+        with self._cache_lock:
+            if self._cache is not None and self._cache.version == version:
+                return self._cache
+        postings = PostgresPostings(self, version, int(row[2]) if row else 0)
+        with self._cache_lock:
+            self._cache = postings
+        return postings
+
+    def term_postings(self, term: str, total: int) -> tuple[list[int], list[float]]:
+        """The ids of documents holding `term` and its score in each (idf x boosts of fields)."""
+        with self._cursor(read=True) as cursor:
+            cursor.execute(self._select_df, ([term],))
+            df = dict(cursor.fetchall()).get(term, 0)
+            idf = _idf(total, df)
+            params: dict[str, str | float] = {"q": lexeme(term)}
+            for field, boost in FIELD_BOOSTS.items():
+                params[f"w_{field}"] = idf * boost
+            # Not prepared: planning with the values folds the tsquery casts into constants.
+            cursor.execute(self._select_term, params, prepare=False)
+            rows = cursor.fetchall()
+        return [int(i) for i, _s in rows], [float(s) for _i, s in rows]
+
+    def all_ids(self) -> list[int]:
+        """Every indexed tool id, ascending."""
+        with self._cursor(read=True) as cursor:
+            cursor.execute(sql.SQL("SELECT id FROM {docs} ORDER BY id").format(**self._names()))
+            return [int(tool_id) for (tool_id,) in cursor.fetchall()]
 
     def ids(self) -> set[int]:
         """Every indexed tool id."""
-        with self._cursor(read=True) as cursor:
-            cursor.execute(sql.SQL("SELECT id FROM {docs}").format(**self._names()))
-            return {int(tool_id) for (tool_id,) in cursor.fetchall()}
+        return set(self.all_ids())
 
     def drop(self) -> None:
         """Remove this backend's tables (tests; switching backends)."""
@@ -349,6 +374,25 @@ class PostgresBackend:
     def close(self) -> None:
         """Close the pooled connections."""
         self._engine.dispose()
+
+
+class PostgresPostings(TermPostings):
+    """Each term's postings read once per version of the tables; slots index the sorted ids."""
+
+    def __init__(self, backend: PostgresBackend, version: tuple[str, int], total: int) -> None:
+        self.backend, self.version, self.total = backend, version, total
+        self.universe = np.array(backend.all_ids(), dtype=np.int64)
+        super().__init__(len(self.universe))
+
+    def read(self, term: str) -> Posting:
+        """The documents holding the term, with idf x the boosts of the fields holding it."""
+        ids, scores = self.backend.term_postings(term, self.total)
+        slots = np.searchsorted(self.universe, np.array(ids, dtype=np.int64))
+        # A document added after the ids were read is not in this version's universe.
+        known = slots < self.size
+        known[known] = self.universe[slots[known]] == np.array(ids, dtype=np.int64)[known]
+        order = np.argsort(slots[known], kind="stable")
+        return Posting(slots[known][order], np.array(scores, dtype=np.float64)[known][order])
 
 
 def _quoted(name: str) -> str:

@@ -9,12 +9,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
 
+import numpy as np
+import numpy.typing as npt
 import tantivy
 from tantivy import Occur, Query
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import NO_HITS, Hits, Progress
+from dx_match.search.backends.postings import Posting, TermPostings
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -52,6 +54,43 @@ class _Live:
     target: str
     index: tantivy.Index
     stamp: tuple[int, int, int]
+    postings: TantivyPostings | None = None  # of the commit read last; None after a reload
+
+
+class TantivyPostings(TermPostings):
+    """Each term's hits read once from one tantivy searcher; slots index the sorted tool ids.
+
+    Tantivy sums the scores of a boolean query's matching clauses, so a query's score is the
+    sum of its terms' (the `_term` queries); numpy then combines them. A query matching most
+    of the catalog no longer collects, sorts and converts every hit in tantivy on each search.
+    """
+
+    def __init__(self, searcher: tantivy.Searcher, schema: tantivy.Schema) -> None:
+        self.searcher, self.schema = searcher, schema
+        self.universe = np.sort(_all_ids(searcher))
+        super().__init__(len(self.universe))
+
+    def read(self, term: str) -> Posting:
+        """The documents holding the term in any field, with its boosted BM25 score there."""
+        if not self.size:
+            return Posting(self.universe, np.zeros(0, dtype=np.float64))
+        found = self.searcher.search(_term(self.schema, term), limit=self.size, count=False).hits
+        if not found:
+            return Posting(self.universe[:0], np.zeros(0, dtype=np.float64))
+        ids = self.searcher.fast_field_values("id", [address for _score, address in found])
+        slots = np.searchsorted(self.universe, np.array(ids, dtype=np.int64))
+        scores = np.fromiter((score for score, _a in found), dtype=np.float64, count=len(found))
+        order = np.argsort(slots, kind="stable")
+        return Posting(slots[order], scores[order])
+
+
+def _all_ids(searcher: tantivy.Searcher) -> npt.NDArray[np.int64]:
+    """Every live document's tool id."""
+    if searcher.num_docs == 0:
+        return np.zeros(0, dtype=np.int64)
+    hits = searcher.search(Query.all_query(), limit=searcher.num_docs, count=False).hits
+    values = searcher.fast_field_values("id", [address for _score, address in hits])
+    return np.array([v for v in values if v is not None], dtype=np.int64)
 
 
 class TantivyBackend:
@@ -148,6 +187,7 @@ class TantivyBackend:
             index.reload()
             if self._live is not None and self._live.index is index:
                 self._live.stamp = _stamp(self.root / self._live.target)
+                self._live.postings = None
 
     def _index(self) -> tantivy.Index:
         """The live index, reloaded when another writer (maybe another process) committed."""
@@ -161,7 +201,7 @@ class TantivyBackend:
                 stamp = _stamp(self.root / target)
                 if stamp != live.stamp:
                     live.index.reload()
-                    live.stamp = stamp
+                    live.stamp, live.postings = stamp, None
             return live.index
 
     def _open(self, target: str) -> _Live:
@@ -180,30 +220,33 @@ class TantivyBackend:
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
         """All matching ids with BM25 scores (per field, times the field boost)."""
+        return self.hits(text_query).as_dict()
+
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """Matching ids with BM25 scores, combined in numpy from each term's cached hits."""
         if text_query.empty:
-            return {}
+            return NO_HITS
+        postings = self._postings()
+        if not postings.size:
+            return NO_HITS
+        slots, scores = postings.evaluate(text_query)
+        return Hits(postings.universe[slots], scores).best(limit)
+
+    def _postings(self) -> TantivyPostings:
+        """The posting cache of the commit searched now (a reload starts a new one)."""
         index = self._index()
-        searcher = index.searcher()
-        if searcher.num_docs == 0:
-            return {}  # TopDocs panics on a limit of 0
-        hits = searcher.search(
-            to_tantivy(index.schema, text_query), limit=searcher.num_docs, count=False
-        ).hits
-        if not hits:
-            return {}
-        # One call reads the id fast field for every hit (no stored-document fetches).
-        ids = searcher.fast_field_values("id", [address for _score, address in hits])
-        # Every document has an id, so no value is None.
-        return {cast(int, i): float(score) for i, (score, _) in zip(ids, hits, strict=True)}
+        with self._lock:
+            live = self._live
+            if live is not None and live.index is index and live.postings is not None:
+                return live.postings
+            postings = TantivyPostings(index.searcher(), index.schema)
+            if live is not None and live.index is index:
+                live.postings = postings
+            return postings
 
     def ids(self) -> set[int]:
         """Every indexed tool id."""
-        searcher = self._index().searcher()
-        if searcher.num_docs == 0:
-            return set()
-        hits = searcher.search(Query.all_query(), limit=searcher.num_docs, count=False).hits
-        values = searcher.fast_field_values("id", [address for _score, address in hits])
-        return {int(value) for value in values if value is not None}
+        return set(_all_ids(self._index().searcher()).tolist())
 
     def close(self) -> None:
         """Forget the open index (tantivy releases its files when the objects are dropped)."""

@@ -2,41 +2,66 @@
 
 from __future__ import annotations
 
-import contextlib
+import itertools
+import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from whoosh import collectors, index, query
+import numpy as np
+import numpy.typing as npt
+from whoosh import index, query
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.searching import Searcher
+from whoosh.system import pack_uint
 
-from dx_match.search.backends.base import Progress
+from dx_match.search.backends.base import NO_HITS, Hits, Progress
+from dx_match.search.backends.postings import WhooshPostings
 from dx_match.search.documents import FIELD_BOOSTS, SearchDocument
 from dx_match.search.query import TextQuery
 
 WRITER_TIMEOUT = 10.0  # Whoosh allows one writer; wait for it instead of failing at once
-BATCH = 2000
-SEARCH_SECONDS = 2.0
+# Rebuilds of at least this many documents index in BUILD_PROCESSES processes.
+PARALLEL_FROM = 5000
+BUILD_PROCESSES = max(1, min(2, os.cpu_count() or 1))  # beside the web workers on small hosts
+
+
+class TermCounts(TEXT):  # type: ignore[misc]  # whoosh has no type hints
+    """A text field indexed from {term: frequency}: the terms were counted by the analyzer.
+
+    Whoosh's own path tokenizes a string again in Python, one Token object per word, which
+    was most of an index build; the postings written are the same (frequency, weight =
+    frequency, length = the sum), so scores do not change.
+    """
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        """(term bytes, frequency, weight, encoded frequency) per term."""
+        if not isinstance(value, Mapping):
+            yield from super().index(value, **kwargs)
+            return
+        for term, frequency in value.items():
+            yield term.encode("utf-8"), frequency, float(frequency), pack_uint(frequency)
 
 
 def schema() -> Schema:
-    """One pre-tokenized text field (split on spaces) and the tool id.
+    """One pre-tokenized text field and the tool id.
 
-    Field boosts become repetition: a name's terms are written five times, a description's
+    Field boosts become term frequency: a name's terms count five times, a description's
     once. One field means one posting list per term; an OR over five fields made Whoosh read
     and score every posting of every field (most of a query's time).
     """
     return Schema(
         id=ID(stored=True, unique=True),
-        text=TEXT(analyzer=SpaceSeparatedTokenizer(), phrase=False),
+        text=TermCounts(analyzer=SpaceSeparatedTokenizer(), phrase=False),
     )
 
 
-# How many times each field's terms are written (BM25 grows with term frequency).
+# How many times each field's terms count (BM25 grows with term frequency).
 REPEATS = {name: max(1, round(boost)) for name, boost in FIELD_BOOSTS.items()}
 
 
@@ -44,6 +69,23 @@ def combined(document: SearchDocument) -> str:
     """The document's terms in one field, each field's repeated by its boost."""
     return " ".join(
         " ".join([terms] * REPEATS[name]) for name, terms in document.fields.items() if terms
+    )
+
+
+def term_counts(document: SearchDocument) -> dict[str, int]:
+    """The document's terms counted as `combined` would write them."""
+    counts: Counter[str] = Counter()
+    for name, terms in document.fields.items():
+        repeat = REPEATS[name]
+        for term, n in Counter(terms.split()).items():
+            counts[term] += n * repeat
+    return dict(counts)
+
+
+def text_value(ix: index.Index, document: SearchDocument) -> str | dict[str, int]:
+    """The text field's value for this index: counts, or the text for an index of old schema."""
+    return (
+        term_counts(document) if isinstance(ix.schema["text"], TermCounts) else combined(document)
     )
 
 
@@ -56,7 +98,8 @@ class WhooshBackend:
         self.root = root
         self._lock = threading.Lock()
         self._searcher: Searcher | None = None
-        self._ids: list[int] = []
+        self._ids: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._postings: WhooshPostings | None = None
         self._target = ""  # the directory `current` pointed at when the searcher was opened
 
     @property
@@ -83,14 +126,27 @@ class WhooshBackend:
         target = self.root / f"index-{time.time_ns()}"
         target.mkdir()
         ix = index.create_in(str(target), schema())
-        writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
+        pending = iter(documents)
+        head = list(itertools.islice(pending, PARALLEL_FROM))
+        parallel = len(head) == PARALLEL_FROM and BUILD_PROCESSES > 1
+        # Forking a threaded process can deadlock it: a rebuild started in the background of
+        # a web worker indexes in that process only.
+        parallel = parallel and threading.current_thread() is threading.main_thread()
+        if parallel:
+            # Whoosh writes every posting in Python: two processes, each its own segment
+            # (searches read both), take 40% of the time on two cores.
+            writer = ix.writer(
+                timeout=WRITER_TIMEOUT, procs=BUILD_PROCESSES, limitmb=128, multisegment=True
+            )
+        else:
+            writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
         count = 0
-        for document in documents:
-            writer.add_document(id=str(document.id), text=combined(document))
+        for document in itertools.chain(head, pending):
+            writer.add_document(id=str(document.id), text=term_counts(document))
             count += 1
             if progress and count % 500 == 0:
                 progress(500)
-        writer.commit(optimize=True)
+        writer.commit(optimize=not parallel)
         if progress:
             progress(count % 500)
         link = self.root / f".current-{time.time_ns()}"
@@ -106,7 +162,7 @@ class WhooshBackend:
         ix = self._open()
         with ix.writer(timeout=WRITER_TIMEOUT) as writer:
             for document in documents:
-                writer.update_document(id=str(document.id), text=combined(document))
+                writer.update_document(id=str(document.id), text=text_value(ix, document))
 
     def delete(self, ids: Iterable[int]) -> None:
         """Delete documents by id in one commit."""
@@ -120,9 +176,10 @@ class WhooshBackend:
             if self._searcher is not None:
                 self._searcher.close()
             self._searcher = None
+            self._postings = None
 
-    def _fresh_searcher(self) -> tuple[Searcher, list[int]]:
-        """A searcher on the newest commit, and its document number -> tool id table."""
+    def _fresh_searcher(self) -> tuple[Searcher, npt.NDArray[np.int64], WhooshPostings]:
+        """A searcher on the newest commit, its document number -> tool id table and postings."""
         with self._lock:
             target = str(self.current.readlink())
             searcher = self._searcher
@@ -138,33 +195,31 @@ class WhooshBackend:
                     # The live index was swapped underneath us; open the new one.
                     searcher = self._open().searcher()
                 reader = searcher.reader()
-                ids = [0] * reader.doc_count_all()
+                ids = np.zeros(reader.doc_count_all(), dtype=np.int64)
                 for docnum, stored in reader.iter_docs():
                     ids[docnum] = int(stored["id"])
                 self._searcher, self._ids, self._target = searcher, ids, target
-            return searcher, self._ids
+                self._postings = WhooshPostings(searcher)
+            assert self._postings is not None
+            return searcher, self._ids, self._postings
 
     def search(self, text_query: TextQuery) -> dict[int, float]:
         """All matching ids with BM25F scores."""
+        return self.hits(text_query).as_dict()
+
+    def hits(self, text_query: TextQuery, limit: int | None = None) -> Hits:
+        """Matching ids with BM25F scores, evaluated over in-memory posting arrays."""
         if text_query.empty:
-            return {}
-        searcher, ids = self._fresh_searcher()
-        # A time limit: a pathological query returns what it found so far, never hangs a worker.
-        collector = collectors.TimeLimitCollector(
-            searcher.collector(limit=None),
-            SEARCH_SECONDS,
-            use_alarm=False,  # SIGALRM: main thread only
-        )
-        with contextlib.suppress(collectors.TimeLimit):
-            searcher.search_with_collector(to_whoosh(text_query), collector)
-        results = collector.results()
-        return {ids[hit.docnum]: float(hit.score) for hit in results}
+            return NO_HITS
+        _searcher, ids, postings = self._fresh_searcher()
+        docs, scores = postings.evaluate(text_query)
+        return Hits(ids[docs], scores).best(limit)
 
     def ids(self) -> set[int]:
         """Every indexed tool id."""
-        _searcher, ids = self._fresh_searcher()
-        reader = _searcher.reader()
-        return {ids[docnum] for docnum in reader.all_doc_ids()}
+        searcher, ids, _postings = self._fresh_searcher()
+        reader = searcher.reader()
+        return {int(ids[docnum]) for docnum in reader.all_doc_ids()}
 
     def close(self) -> None:
         """Close the cached searcher."""
@@ -176,7 +231,8 @@ def _term(term: str) -> query.Query:
 
 
 def to_whoosh(text_query: TextQuery) -> query.Query:
-    """The TextQuery as a Whoosh query tree (no query-string parsing: nothing is syntax)."""
+    """The TextQuery as a Whoosh query tree: Whoosh's own evaluation, which the posting
+    arrays must reproduce (tests compare the two)."""
     clauses = [
         query.Or(
             [
