@@ -16,7 +16,6 @@ from flask_smorest import Blueprint
 
 from dx_match.api import params, present, schemas
 from dx_match.api import queries as api_queries
-from dx_match.api.search import DEFAULT_LIMIT, search_filters, search_rows
 from dx_match.catalog import costs, queries
 from dx_match.catalog.filters import (
     PAGE_SIZE,
@@ -33,6 +32,7 @@ from dx_match.catalog.views import rates
 from dx_match.errors import NotFound
 from dx_match.extensions import csrf
 from dx_match.search.listing import list_tools
+from dx_match.search.spec_query import DEFAULT_LIMIT, search_filters, search_rows
 from dx_match.taxonomy.models import TERM_KINDS
 
 bp = Blueprint(
@@ -279,9 +279,10 @@ def search(args: dict[str, Any]) -> list[dict[str, Any]]:
     lang, lang_notices = params.api_language()
     filters, notices = search_filters(args, queries.vocabulary(), rates())
     params.refuse([*notices, *lang_notices])
-    return search_rows(
+    rows, _suggestion = search_rows(
         args.get("q", ""), filters, limit=args.get("limit", DEFAULT_LIMIT), lang=lang
     )
+    return rows
 
 
 def _language() -> str:

@@ -12,13 +12,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from dx_match.catalog.models import DEPLOYMENTS, Subsidy
+from dx_match.catalog.models import DEPLOYMENTS
+from dx_match.catalog.queries import vocabulary
 from dx_match.extensions import db
-from dx_match.i18n import localized
 from dx_match.search.docvalues import Filters
-from dx_match.search.service import SearchRequest, search_service
-from dx_match.taxonomy.codes import is_language, is_region
-from dx_match.taxonomy.models import Term
+from dx_match.search.service import search_service
+from dx_match.search.spec_query import search_filters, search_rows
 
 SUBCOMMANDS = ("query", "reindex", "check", "drain", "worker")
 
@@ -36,10 +35,6 @@ class SearchGroup(click.Group):
 @click.group("search", cls=SearchGroup)
 def search_group() -> None:
     """Search tools (dx-match search QUERY [filters]) or maintain the index."""
-
-
-def _known(kind: str, code: str) -> bool:
-    return db.session.query(Term.id).filter_by(kind=kind, code=code).first() is not None
 
 
 @search_group.command("query")
@@ -70,94 +65,55 @@ def query_command(text: str, **options: Any) -> None:
     service = search_service()
     if not service.backend.has_index():
         service.rebuild()
-    response = service.search(
-        SearchRequest(
-            q=text,
-            filters=filters,
-            page=1,
-            per_page=options["limit"],
-            lang=options["lang"],
-            facets=False,
-        )
-    )
-    docvalues, _vocabulary = service.docvalues()
-    if response.ignored_query:
-        response.ids = []  # no searchable word in QUERY: it matches nothing
-    rows = []
-    for tool_id in response.ids:
-        record = docvalues.records[docvalues.row_of[tool_id]]
-        score = response.scores.get(tool_id, 0.0)
-        rows.append(
-            {
-                "slug": record.slug,
-                "name": localized(record.name, options["lang"]),
-                "score": round(score, 4),
-            }
-        )
+    rows, suggestion = search_rows(text, filters, limit=options["limit"], lang=options["lang"])
     if options["output"] == "json":
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    if response.suggestion:
-        click.echo(f"did you mean: {response.suggestion}", err=True)
+    if suggestion:
+        click.echo(f"did you mean: {suggestion}", err=True)
     for row in rows:
         click.echo(f"{row['score']:8.3f}  {row['slug']:<32} {row['name']}")
 
 
+def _amount(text: str) -> Decimal | None:
+    """A finite amount >= 0, else None."""
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() and amount >= 0 else None
+
+
+#: What each filter option must be, for the error message.
+EXPECTED = {
+    "industry": "an industry code (e.g. I56, G47, C)",
+    "function": "a function code (e.g. sales.pos, hr)",
+    "language": "a language tag (e.g. zh-TW, ja, en)",
+    "region": "a region code (e.g. TW, JP-13)",
+    "subsidy": "a subsidy slug (e.g. jp-it-intro)",
+}
+
+
 def _filters(options: dict[str, Any]) -> Filters:
     """Validate the filter options into Filters; a bad value stops with a message naming it."""
-    industry, function = options["industry"], options["function"]
-    if industry and not _known("industries", industry):
-        raise click.BadParameter(
-            f"{industry!r} is not an industry code (e.g. I56, G47, C)", param_hint="--industry"
-        )
-    if function and not _known("functions", function):
-        raise click.BadParameter(
-            f"{function!r} is not a function code (e.g. sales.pos, hr)", param_hint="--function"
-        )
-    language, region = options["language"], options["region"]
-    if language and not is_language(language):
-        raise click.BadParameter(
-            f"{language!r} is not a language tag (e.g. zh-TW, ja, en)", param_hint="--language"
-        )
-    if region and not (is_region(region) or _known("regions", region)):
-        raise click.BadParameter(
-            f"{region!r} is not a region code (e.g. TW, JP-13)", param_hint="--region"
-        )
-    subsidy = options["subsidy"]
-    if subsidy and db.session.query(Subsidy.id).filter_by(slug=subsidy).first() is None:
-        raise click.BadParameter(
-            f"{subsidy!r} is not a subsidy slug (e.g. jp-it-intro)", param_hint="--subsidy"
-        )
-    max_price: Decimal | None = None
-    currency = (options["currency"] or "").upper()
+    values = dict(options)
     if options["max_price"] is not None:
-        try:
-            max_price = Decimal(options["max_price"])
-        except InvalidOperation:
-            max_price = None
-        if max_price is None or not max_price.is_finite() or max_price < 0:
+        values["max_price"] = _amount(options["max_price"])
+        if values["max_price"] is None:
             raise click.BadParameter(
                 f"{options['max_price']!r} is not an amount >= 0", param_hint="--max-price"
             )
-        if not currency:
-            raise click.BadParameter("--max-price needs --currency", param_hint="--currency")
-    if currency and currency not in current_app.config["DX_RATES"]:
-        known = ", ".join(current_app.config["DX_RATES"])
-        raise click.BadParameter(
-            f"no conversion rate for {currency} (known: {known})", param_hint="--currency"
-        )
-    return Filters(
-        industries=(industry,) if industry else (),
-        functions=(function,) if function else (),
-        deployments=(options["deployment"],) if options["deployment"] else (),
-        languages=(language,) if language else (),
-        regions=(region,) if region else (),
-        subsidies=(subsidy,) if subsidy else (),
-        trial=options["trial"],
-        max_price=max_price,
-        currency=currency or "USD",
-        users=options["users"],
-    )
+    rates = current_app.config["DX_RATES"]
+    filters, notices = search_filters(values, vocabulary(), rates)
+    for notice in notices[:1]:
+        if notice.field == "currency" and notice.problem == "missing":
+            message = "--max-price needs --currency"
+        elif notice.field == "currency":
+            message = f"no conversion rate for {notice.value} (known: {', '.join(rates)})"
+        else:
+            message = f"{notice.value!r} is not {EXPECTED[notice.field]}"
+        raise click.BadParameter(message, param_hint=f"--{notice.field.replace('_', '-')}")
+    return filters
 
 
 @search_group.command("reindex")

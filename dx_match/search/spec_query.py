@@ -1,10 +1,9 @@
-"""`GET /api/v1/search`: `dx-match search QUERY [filters] --format json` over HTTP.
+"""The spec's "search from the command line": its filters checked and its JSON rows built once.
 
-The filters are the CLI's, one value each, checked by the same rules as
-`dx_match/search/cli.py` (known taxonomy codes, language tags, region codes,
-subsidy slugs, a currency with a rate); a bad value is a 422 naming the
-parameter where the CLI exits naming the option. The rows are built as the
-CLI builds them, and tests/api/test_search.py pins the two to each other.
+`dx-match search` and `GET /api/v1/search` both call these: one value per filter, checked
+against known taxonomy codes, language tags, region codes, subsidy slugs and currencies with a
+rate; each bad value is a Notice, which the CLI turns into an error naming the option and the
+API into a 422 naming the parameter. tests/api/test_search.py pins the two to each other.
 """
 
 from __future__ import annotations
@@ -71,14 +70,17 @@ def search_filters(
     return filters, notices
 
 
-def search_rows(text: str, filters: Filters, *, limit: int, lang: str) -> list[dict[str, Any]]:
-    """The matching tools, best first, as the CLI's JSON rows (slug, name in `lang`, score)."""
+def search_rows(
+    text: str, filters: Filters, *, limit: int, lang: str
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The matching tools, best first, as the CLI's JSON rows (slug, name in `lang`, score),
+    and the "did you mean" suggestion if any."""
     service = search_service()
     response = service.search(
         SearchRequest(q=text, filters=filters, page=1, per_page=limit, lang=lang, facets=False)
     )
     if response.ignored_query:
-        return []  # no searchable word in the query: it matches nothing (as the CLI)
+        return [], None  # no searchable word in the query: it matches nothing
     docvalues, _vocabulary = service.docvalues()
     rows = []
     for tool_id in response.ids:
@@ -87,4 +89,4 @@ def search_rows(text: str, filters: Filters, *, limit: int, lang: str) -> list[d
         rows.append(
             {"slug": record.slug, "name": localized(record.name, lang), "score": round(score, 4)}
         )
-    return rows
+    return rows, response.suggestion
