@@ -130,15 +130,16 @@ class GoalsForm(StepForm):
             _set_choices(field, choices.functions, blank=True)
         _set_choices(self.challenges, choices.challenges)
 
-    def validate_goal_1(self, field: Any) -> None:
+    def validate(self, extra_validators: Any = None) -> bool:
         """Each function once: a second pick of the same one is reported where it is."""
+        valid = bool(super().validate(extra_validators))
         seen: set[str] = set()
         for rank_field in self.goal_fields():
             if rank_field.data and rank_field.data in seen:
                 rank_field.errors = [*rank_field.errors, _l("You chose this goal already.")]
-                raise ValidationError(_l("Each goal can be chosen once."))
-            if rank_field.data:
-                seen.add(rank_field.data)
+                valid = False
+            seen.add(rank_field.data)
+        return valid
 
     def goals(self) -> list[str]:
         """The chosen goals, most important first, blanks skipped."""

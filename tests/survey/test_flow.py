@@ -118,3 +118,24 @@ def test_back_keeps_answers_without_checking_them(client):
     assert response.status_code == 302 and response.location.endswith("/survey/step/1")
     page = client.get("/survey/step/2").get_data(as_text=True)
     assert re.search(r'<option selected value="sales.crm">|value="sales.crm" selected', page)
+
+
+def test_every_step_page_carries_a_working_csrf_token(strict_app):
+    # Steps rebuilt from saved answers (a proposed currency, a re-shown step) included.
+    client = strict_app.test_client()
+
+    def post(url: str, data: dict) -> object:
+        page = client.get(url).get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert token, url
+        return client.post(url, data={**data, "csrf_token": token.group(1)})
+
+    page = client.get("/survey/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/survey/start", data={"csrf_token": token}).status_code == 302
+    assert client.post("/survey/start").status_code == 400  # without a token
+    response = None
+    for number, fields in answers().items():
+        response = post(f"/survey/step/{number}", {**fields, "next": "1"})
+        assert response.status_code == 302, number
+    assert "/profiles/" in response.location
