@@ -42,11 +42,16 @@ def load_user(identity: str) -> User | None:
     return user
 
 
-def start_session(user: User, remember: bool) -> None:
-    """Log `user` in on a brand-new session (nothing from before log-in carries over)."""
+def fresh_session() -> None:
+    """Empty the session except for CARRIED_SESSION_KEYS."""
     carried = {key: session[key] for key in CARRIED_SESSION_KEYS if key in session}
     session.clear()
     session.update(carried)
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log `user` in on a brand-new session (only CARRIED_SESSION_KEYS carry over)."""
+    fresh_session()
     login_user(user, remember=remember, fresh=True)
 
 

@@ -139,3 +139,41 @@ def test_every_step_page_carries_a_working_csrf_token(strict_app):
         response = post(f"/survey/step/{number}", {**fields, "next": "1"})
         assert response.status_code == 302, number
     assert "/profiles/" in response.location
+
+
+def test_a_visitor_logging_in_with_a_second_factor_keeps_the_survey(client, auth, make_user):
+    user = make_user("sme", totp=True)
+    profile_id = _profile_id(fill_survey(client, answers()).location)
+    assert auth.login(user).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SmeProfile, profile_id).organisation_id == user.organisation_id
+
+
+def test_a_visitor_profile_joins_an_existing_company_profile_as_a_new_version(
+    client, auth, make_user
+):
+    user = make_user("sme")
+    auth.login(user)
+    company = _profile_id(fill_survey(client, answers()).location)
+    auth.logout()
+    visitor = _profile_id(fill_survey(client, answers({1: {"employees": "20"}})).location)
+    auth.login(user)
+    db.session.expire_all()
+    assert db.session.get(SmeProfile, visitor) is None
+    profile = db.session.get(SmeProfile, company)
+    assert [v.number for v in profile.versions] == [1, 2]
+    assert profile.current.data["employees"] == 20
+
+
+def test_a_saved_profile_the_rules_no_longer_accept_asks_for_an_update(client, auth, make_user):
+    from dx_match.survey.models import ProfileVersion
+
+    user = make_user("sme")
+    profile = SmeProfile(organisation_id=user.organisation_id, industry_section="Z")
+    profile.versions.append(ProfileVersion(number=1, data={"industry": "Z99", "goals": []}))
+    db.session.add(profile)
+    db.session.commit()
+    auth.login(user)
+    page = client.get(f"/profiles/{profile.id}")
+    assert page.status_code == 200
+    assert "This profile needs an update" in page.get_data(as_text=True)
