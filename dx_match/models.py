@@ -6,6 +6,7 @@ from dx_match.notify import models as notify_models
 from dx_match.recommend import models as recommend_models
 from dx_match.search import models as search_models
 from dx_match.search import sync as search_sync
+from dx_match.survey import models as survey_models
 from dx_match.taxonomy import models as taxonomy_models
 
 __all__ = [
@@ -15,5 +16,6 @@ __all__ = [
     "recommend_models",
     "search_models",
     "search_sync",
+    "survey_models",
     "taxonomy_models",
 ]

@@ -18,7 +18,9 @@ from flask import Flask
 
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.extensions import db
+from dx_match.survey.models import ProfileVersion, SmeProfile
 from tests.conftest import AuthActions
+from tests.recommend.conftest import CAFE_TAIPEI
 
 ACTORS = ("anonymous", "sme", "vendor", "trainer", "advisor", "admin", "outsider")
 SIGNED_IN = ACTORS[1:]
@@ -58,6 +60,14 @@ def admin_only(url: Callable[[dict[str, Any]], str], status: int, **kw: Any) -> 
 def members_only(url: Callable[[dict[str, Any]], str]) -> Entry:
     # `sme` is a member of the organisation, `admin` sees every one, the rest are outsiders.
     return Entry(url, 404, {"anonymous": LOGIN, "sme": 200, "admin": 200})
+
+
+def profile_owners(
+    url: Callable[[dict[str, Any]], str], status: int, anonymous: int = 404
+) -> Entry:
+    # Like members_only, except that anonymous visitors get 404 too (a visitor's profile is
+    # reached by the key in their session, so a log-in page would say the profile exists).
+    return Entry(url, 404, {"anonymous": anonymous, "sme": status, "admin": status})
 
 
 BAD_TOKEN = "not-a-real-token"
@@ -122,6 +132,26 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/organisations/<int:organisation_id>", "GET"): members_only(
         lambda c: f"/organisations/{c['organisation']}"
     ),
+    # DX survey: anyone may fill it in (an empty step is refused field by field).
+    ("/survey/", "GET"): public("/survey/"),
+    ("/survey/start", "POST"): public("/survey/start", 302),
+    ("/survey/step/<int:number>", "GET"): public("/survey/step/1"),
+    ("/survey/step/<int:number>", "POST"): public("/survey/step/1", 422),
+    # Saved profiles: the organisation's members and admins (a visitor's own by its session
+    # key, tested in tests/survey); everyone else, anonymous included, gets 404.
+    ("/profiles/<int:profile_id>", "GET"): profile_owners(
+        lambda c: f"/profiles/{c['profile']}", 200
+    ),
+    ("/profiles/<int:profile_id>/history", "GET"): profile_owners(
+        lambda c: f"/profiles/{c['profile']}/history", 200
+    ),
+    ("/profiles/<int:profile_id>/edit", "POST"): profile_owners(
+        lambda c: f"/profiles/{c['profile']}/edit", 302
+    ),
+    # An empty reaction is refused with a message back on the page (303); log-in first.
+    ("/profiles/<int:profile_id>/feedback", "POST"): profile_owners(
+        lambda c: f"/profiles/{c['profile']}/feedback", 303, anonymous=LOGIN
+    ),
     # Admin.
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(
@@ -157,6 +187,10 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         return str(db.session.scalar(query))
 
     users = {actor: make_user("sme" if actor == "outsider" else actor) for actor in SIGNED_IN}
+    profile = SmeProfile(organisation_id=users["sme"].organisation_id, industry_section="I")
+    profile.versions.append(ProfileVersion(number=1, data=CAFE_TAIPEI))
+    db.session.add(profile)
+    db.session.commit()
     return {
         "tool": first(Tool),
         "vendor": first(Vendor),
@@ -164,6 +198,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "course": first(Course),
         "organisation": users["sme"].organisation_id,
         "target": make_user("vendor", active=False).id,
+        "profile": profile.id,
         "users": users,
     }
 

@@ -24,6 +24,10 @@ TOTP_SETUP_ALLOWED = frozenset(
     }
 )
 
+#: What survives the new session of a log-in: the language, and a visitor's survey draft
+#: (claimed for the organisation by the survey's `user_logged_in` handler).
+CARRIED_SESSION_KEYS = ("lang", "survey_draft")
+
 
 def load_user(identity: str) -> User | None:
     """The user for a session or remember-me identity, if its token is still current."""
@@ -38,12 +42,16 @@ def load_user(identity: str) -> User | None:
     return user
 
 
-def start_session(user: User, remember: bool) -> None:
-    """Log `user` in on a brand-new session (nothing from before log-in carries over)."""
-    lang = session.get("lang")
+def fresh_session() -> None:
+    """Empty the session except for CARRIED_SESSION_KEYS."""
+    carried = {key: session[key] for key in CARRIED_SESSION_KEYS if key in session}
     session.clear()
-    if lang:
-        session["lang"] = lang
+    session.update(carried)
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Log `user` in on a brand-new session (only CARRIED_SESSION_KEYS carry over)."""
+    fresh_session()
     login_user(user, remember=remember, fresh=True)
 
 

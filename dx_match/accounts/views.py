@@ -26,7 +26,7 @@ from dx_match.accounts.forms import (
     ResetPasswordForm,
     TotpForm,
 )
-from dx_match.accounts.login import load_user, start_session
+from dx_match.accounts.login import fresh_session, load_user, start_session
 from dx_match.accounts.permissions import (
     current_account,
     fresh_login_required,
@@ -127,7 +127,7 @@ def login() -> ResponseReturnValue:
             form.password.errors = [_("The e-mail address or the password is not right.")]
         else:
             if user.totp_secret:
-                session.clear()
+                fresh_session()
                 session[PENDING_KEY] = {
                     "id": user.get_id(),
                     "remember": form.remember.data,

@@ -1,0 +1,1 @@
+"""The DX survey: SME profiles (versioned), the questionnaire, and the recommendation page."""
