@@ -130,6 +130,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
         "DX_RATE_LIMITS_ENABLED": True,
+        # Listing page views are counted in memory and written at most this often (seconds).
+        "DX_VIEW_FLUSH_SECONDS": 10,
         # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
         "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
         "DX_SMTP_PORT": int(smtp_port_text),
