@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -51,7 +52,7 @@ def test_week_start(day: date, monday: date) -> None:
 def test_week_starts_end_with_this_week_and_are_a_week_apart() -> None:
     starts = stats.week_starts(date(2026, 12, 3), 26)
     assert len(starts) == 26 and starts[-1] == date(2026, 11, 30)
-    assert all(b - a == timedelta(weeks=1) for a, b in zip(starts, starts[1:], strict=False))
+    assert all(b - a == timedelta(weeks=1) for a, b in pairwise(starts))
 
 
 def test_weekly_sums_by_week_and_ignores_days_outside() -> None:
