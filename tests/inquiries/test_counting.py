@@ -8,10 +8,13 @@ import io
 import re
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from flask import Flask
 
 from dx_match.catalog.models import Course, Tool
+from dx_match.config import from_environment
+from dx_match.errors import ConfigError
 from dx_match.extensions import db
 from dx_match.inquiries import counting, stats
 from dx_match.inquiries.models import Inquiry, ListingView
@@ -129,3 +132,13 @@ def test_chart_table_and_csv_equal_a_brute_count(  # type: ignore[no-untyped-def
     ]
     assert [int(r["views"]) for r in rows] == views_bars
     assert [int(r["inquiries"]) for r in rows] == inquiry_bars
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("0", 0), ("30", 30), ("x", None), ("-1", None)])
+def test_flush_interval_is_configurable(text: str, seconds: int | None) -> None:
+    environ = {"DX_ENV": "development", "DX_VIEW_FLUSH_SECONDS": text}
+    if seconds is None:
+        with pytest.raises(ConfigError, match="DX_VIEW_FLUSH_SECONDS"):
+            from_environment(environ)
+    else:
+        assert from_environment(environ)["DX_VIEW_FLUSH_SECONDS"] == seconds
