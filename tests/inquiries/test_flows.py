@@ -231,3 +231,35 @@ def test_a_course_does_not_take_a_tool_request(client: FlaskClient, course: Cour
 def test_unknown_or_unpublished_listing_is_404(client: FlaskClient) -> None:
     assert client.get("/inbox/ask/tool/no-such-tool").status_code == 404
     assert client.get("/inbox/ask/course/no-such-course").status_code == 404
+
+
+def test_inbox_query_count_does_not_grow_with_the_inquiries(  # type: ignore[no-untyped-def]
+    app: Flask, make_user, tool: Tool, course: Course
+) -> None:
+    member = make_user("vendor", vendor=tool.vendor)
+    vendor = signed_in(app, member)
+    visitor = app.test_client()
+
+    def ask(n: int) -> None:
+        data = {"kind": "quote", "message": f"Q{n}", "name": f"N{n}", "email": f"n{n}@example.com"}
+        assert visitor.post(f"/inbox/ask/tool/{tool.slug}", data=data).status_code == 200
+
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    def inbox_queries() -> int:
+        statements.clear()
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert vendor.get("/inbox").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    ask(1)
+    one = inbox_queries()
+    for n in range(2, 7):
+        ask(n)
+    assert inbox_queries() == one <= 12
