@@ -156,14 +156,19 @@ def test_visitor_asks_and_continues_through_the_signed_link(  # type: ignore[no-
         == 302
     )
     answer = outbox("hanako@example.jp")[-1]
-    assert link_in(answer.text_body) == visitor_path  # the same signed link
+    answer_path = link_in(answer.text_body)  # signed again (tokens carry their time)
+    assert answer_path.startswith("/inbox/visitor/")
+    assert "Welcome!" in visitor.get(answer_path).get_data(as_text=True)
 
     assert visitor.post(visitor_path, data={"body": "Thank you"}).status_code == 302
     db.session.refresh(inquiry)
     assert [m.body for m in inquiry.messages][-1] == "Thank you"
     assert outbox(trainer.email)[-1].template == "inquiry_message"
 
-    tampered = visitor_path[:-3] + ("aaa" if not visitor_path.endswith("aaa") else "bbb")
+    # Change one character well inside the signature (the last one may carry unused bits).
+    position = len(visitor_path) - 10
+    swapped = "B" if visitor_path[position] != "B" else "C"
+    tampered = visitor_path[:position] + swapped + visitor_path[position + 1 :]
     assert visitor.get(tampered).status_code == 404
     assert visitor.post(tampered, data={"body": "x"}).status_code == 404
     assert visitor.get(f"/inbox/{inquiry.id}").status_code == 302  # no account: log in
