@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
     from dx_match.health import bp as health_bp
+    from dx_match.inquiries import views as inquiries_views
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
 
@@ -57,6 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     survey_views.init_app(app)
+    inquiries_views.init_app(app)
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole

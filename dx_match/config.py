@@ -95,6 +95,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     smtp_port_text = env_vars.get("DX_SMTP_PORT", "25")
     if not smtp_port_text.isdigit() or not 0 < int(smtp_port_text) < 65536:
         raise ConfigError(f"DX_SMTP_PORT must be a port number, not {smtp_port_text!r}")
+    view_flush_text = env_vars.get("DX_VIEW_FLUSH_SECONDS", "10")
+    if not view_flush_text.isdigit():
+        raise ConfigError(f"DX_VIEW_FLUSH_SECONDS must be whole seconds, not {view_flush_text!r}")
     redis_url = env_vars.get("DX_REDIS_URL", "")
     production = env == "production"
     return {
@@ -130,6 +133,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
         "DX_RATE_LIMITS_ENABLED": True,
+        # Listing page views are counted in memory and written at most this often (seconds).
+        "DX_VIEW_FLUSH_SECONDS": int(view_flush_text),
         # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
         "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
         "DX_SMTP_PORT": int(smtp_port_text),

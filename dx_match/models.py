@@ -2,6 +2,7 @@
 
 from dx_match.accounts import models as accounts_models
 from dx_match.catalog import models as catalog_models
+from dx_match.inquiries import models as inquiries_models
 from dx_match.notify import models as notify_models
 from dx_match.recommend import models as recommend_models
 from dx_match.search import models as search_models
@@ -12,6 +13,7 @@ from dx_match.taxonomy import models as taxonomy_models
 __all__ = [
     "accounts_models",
     "catalog_models",
+    "inquiries_models",
     "notify_models",
     "recommend_models",
     "search_models",

@@ -18,6 +18,7 @@ from flask import Flask
 
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.extensions import db
+from dx_match.inquiries.models import Inquiry, InquiryMessage
 from dx_match.survey.models import ProfileVersion, SmeProfile
 from tests.conftest import AuthActions
 from tests.recommend.conftest import CAFE_TAIPEI
@@ -152,6 +153,41 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/profiles/<int:profile_id>/feedback", "POST"): profile_owners(
         lambda c: f"/profiles/{c['profile']}/feedback", 303, anonymous=LOGIN
     ),
+    # Inquiries: SMEs and visitors ask; other roles may not (403). Empty POSTs: 422 per field.
+    ("/inbox/ask/<any(tool, course):listing_kind>/<slug>", "GET"): Entry(
+        lambda c: f"/inbox/ask/tool/{c['tool']}",
+        403,
+        {"anonymous": 200, "sme": 200, "outsider": 200},
+    ),
+    ("/inbox/ask/<any(tool, course):listing_kind>/<slug>", "POST"): Entry(
+        lambda c: f"/inbox/ask/course/{c['course']}",
+        403,
+        {"anonymous": 422, "sme": 422, "outsider": 422},
+    ),
+    ("/inbox", "GET"): signed_in("/inbox", 200),
+    # An inquiry's thread: its asker (`sme`) and admins read it; everyone else gets 404.
+    ("/inbox/<int:inquiry_id>", "GET"): members_only(lambda c: f"/inbox/{c['inquiry']}"),
+    ("/inbox/<int:inquiry_id>/reply", "POST"): Entry(
+        lambda c: f"/inbox/{c['inquiry']}/reply",
+        404,
+        {"anonymous": LOGIN, "sme": 422, "admin": 422},
+    ),
+    ("/inbox/<int:inquiry_id>/close", "POST"): Entry(  # admins read threads, never act in them
+        lambda c: f"/inbox/{c['inquiry']}/close",
+        404,
+        {"anonymous": LOGIN, "sme": 302, "admin": 403},
+    ),
+    ("/inbox/<int:inquiry_id>/read", "POST"): Entry(
+        lambda c: f"/inbox/{c['inquiry']}/read", 404, {"anonymous": LOGIN, "sme": 302, "admin": 403}
+    ),
+    ("/inbox/visitor/<token>", "GET"): public(f"/inbox/visitor/{BAD_TOKEN}", 404),
+    ("/inbox/visitor/<token>", "POST"): public(f"/inbox/visitor/{BAD_TOKEN}", 404),
+    ("/leads", "GET"): Entry(
+        fixed("/leads"), 403, {"anonymous": LOGIN, "vendor": 200, "trainer": 200}
+    ),
+    ("/leads.csv", "GET"): Entry(
+        fixed("/leads.csv"), 403, {"anonymous": LOGIN, "vendor": 200, "trainer": 200}
+    ),
     # Admin.
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(
@@ -190,6 +226,19 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     profile = SmeProfile(organisation_id=users["sme"].organisation_id, industry_section="I")
     profile.versions.append(ProfileVersion(number=1, data=CAFE_TAIPEI))
     db.session.add(profile)
+    tool = db.session.scalars(sa.select(Tool).where(Tool.status == "published").limit(1)).one()
+    asker = users["sme"]
+    inquiry = Inquiry(
+        kind="quote",
+        tool=tool,
+        vendor_id=tool.vendor_id,
+        asker=asker,
+        asker_organisation_id=asker.organisation_id,
+        name=asker.display_name,
+        email=asker.email,
+    )
+    inquiry.messages.append(InquiryMessage(author="asker", user=asker, body="How much?"))
+    db.session.add(inquiry)
     db.session.commit()
     return {
         "tool": first(Tool),
@@ -199,6 +248,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "organisation": users["sme"].organisation_id,
         "target": make_user("vendor", active=False).id,
         "profile": profile.id,
+        "inquiry": inquiry.id,
         "users": users,
     }
 

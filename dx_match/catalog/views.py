@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from babel import Locale, UnknownLocaleError
+from blinker import Namespace
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import get_locale
 
@@ -41,6 +42,10 @@ COMMON_INDUSTRIES = ("I56", "G47", "C", "F", "Q86", "I55", "H", "G46", "S96", "M
 REGION_CHOICES = ("TW", "JP")
 
 Named = TypeVar("Named", Tool, Course)
+
+#: Sent when a tool or course page is shown (kind="tool"|"course", listing=row); the inquiries
+#: package counts views through it, so catalog does not import the packages above it.
+listing_viewed = Namespace().signal("listing-viewed")
 
 
 def request_args() -> Args:
@@ -131,6 +136,7 @@ def tool_detail(slug: str) -> str:
         rates=rates(),
         today=today(),
     )
+    listing_viewed.send(current_app._get_current_object(), kind="tool", listing=tool)  # type: ignore[attr-defined]
     return render_template(
         "catalog/tool_detail.html",
         tool=tool,
@@ -245,6 +251,7 @@ def course_detail(slug: str) -> str:
     converted = None
     if course.price and currency != viewer and currency in rates():
         converted = convert(course.price, currency, viewer, rates())
+    listing_viewed.send(current_app._get_current_object(), kind="course", listing=course)  # type: ignore[attr-defined]
     return render_template(
         "catalog/course_detail.html",
         course=course,
