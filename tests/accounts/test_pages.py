@@ -18,6 +18,11 @@ def assert_accessible_form(html: str) -> None:
     ids = re.findall(r'<input(?![^>]*type="(?:hidden|submit|radio)")[^>]*\bid="([^"]+)"', html)
     for input_id in ids:
         assert f'for="{input_id}"' in html, f"input {input_id} has no label"
+    # Every aria-describedby names elements that exist; no attribute renders Python's None.
+    assert not re.search(r'\saria-[a-z]+="None"', html)
+    for described in re.findall(r'aria-describedby="([^"]*)"', html):
+        for target in described.split():
+            assert re.search(rf'\sid="{re.escape(target)}"', html), f"no element {target}"
 
 
 @pytest.mark.parametrize("lang", ["zh-TW", "ja", "en"])
