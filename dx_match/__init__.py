@@ -36,10 +36,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import api, errors, i18n, models, security, templating
     from dx_match.accounts import login as accounts_login
     from dx_match.accounts.views import bp as accounts_bp
+    from dx_match.audit.views import bp as audit_bp
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
     from dx_match.health import bp as health_bp
+    from dx_match.listings.views import bp as listings_bp
     from dx_match.search.views import bp as search_bp
 
     assert models.__all__  # all tables registered before the engine is used
@@ -55,6 +57,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(audit_bp)
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
