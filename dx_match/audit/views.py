@@ -19,4 +19,7 @@ def audit_log() -> ResponseReturnValue:
         name: request.args.get(name, "")[:254].strip()
         for name in ("actor", "target_kind", "target_id")
     }
-    return render_template("admin/audit.html", entries=services.entries(**filters), filters=filters)
+    found = services.entries(
+        actor=filters["actor"], target_kind=filters["target_kind"], target_id=filters["target_id"]
+    )
+    return render_template("admin/audit.html", entries=found, filters=filters)

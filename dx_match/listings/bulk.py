@@ -23,6 +23,7 @@ from dx_match.catalog.exchange import Problem
 from dx_match.extensions import db
 from dx_match.listings import services
 from dx_match.listings.models import ListingRevision
+from dx_match.listings.rows import to_json
 
 MAX_BYTES = 2 * 1024 * 1024
 SUFFIXES = (".yaml", ".yml", ".json", ".csv")
@@ -72,31 +73,37 @@ def _number(text: str) -> Any:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _csv_record(kind: str, record: dict[str | None, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """One CSV record as a raw row and the plan its plan_* columns describe."""
+    raw: dict[str, Any] = {}
+    plan: dict[str, Any] = {}
+    for column, cell in record.items():
+        if column is None or not isinstance(cell, str) or not cell.strip():
+            continue  # extra cells without a header, or empty ones
+        value = cell.strip()
+        base, _, lang = column.partition("_")
+        if column.startswith("plan_") and column[5:] in PLAN_COLUMNS:
+            name = column[5:]
+            plan[name] = _number(value) if name in ("price", "min_users") else value
+        elif base in CSV_TEXTS[kind] and lang:
+            raw.setdefault(base, {})[lang] = value
+        elif column in CSV_LISTS[kind]:
+            raw[column] = value.replace(",", " ").split()
+        elif column == "session_starts":
+            raw["sessions"] = [{"starts": day} for day in value.replace(",", " ").split()]
+        elif column in CSV_NUMBERS:
+            raw[column] = _number(value)
+        else:
+            raw[column] = value
+    return raw, plan
+
+
 def _csv_rows(kind: str, text: str) -> list[tuple[int, dict[str, Any]]]:
     """CSV rows as raw exchange-format rows (1-based data row numbers); plan rows merged."""
     rows: list[tuple[int, dict[str, Any]]] = []
     by_slug: dict[str, dict[str, Any]] = {}
     for number, record in enumerate(csv.DictReader(io.StringIO(text)), start=1):
-        raw: dict[str, Any] = {}
-        plan: dict[str, Any] = {}
-        for column, value in record.items():
-            if column is None or value is None or not value.strip():
-                continue
-            value = value.strip()
-            base, _, lang = column.partition("_")
-            if column.startswith("plan_") and column[5:] in PLAN_COLUMNS:
-                name = column[5:]
-                plan[name] = _number(value) if name in ("price", "min_users") else value
-            elif base in CSV_TEXTS[kind] and lang:
-                raw.setdefault(base, {})[lang] = value
-            elif column in CSV_LISTS[kind]:
-                raw[column] = value.replace(",", " ").split()
-            elif column == "session_starts":
-                raw["sessions"] = [{"starts": day} for day in value.replace(",", " ").split()]
-            elif column in CSV_NUMBERS:
-                raw[column] = _number(value)
-            else:
-                raw[column] = value
+        raw, plan = _csv_record(kind, record)
         slug = raw.get("slug")
         if kind == "tool" and isinstance(slug, str) and slug in by_slug and len(raw) == 1:
             if plan:
@@ -110,35 +117,44 @@ def _csv_rows(kind: str, text: str) -> list[tuple[int, dict[str, Any]]]:
     return rows
 
 
-def _file_rows(kind: str, name: str, data: bytes, problems: list[Problem]) -> list[tuple[int, Any]]:
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        try:
-            return list(_csv_rows(kind, data.decode("utf-8-sig")))
-        except UnicodeDecodeError as exc:
-            problems.append(
-                Problem(name, 0, "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-            )
-        except csv.Error as exc:
-            problems.append(Problem(name, 0, "-", f"invalid CSV: {exc}"))
-        return []
+def _read_csv(kind: str, name: str, data: bytes, problems: list[Problem]) -> list[tuple[int, Any]]:
+    try:
+        return list(_csv_rows(kind, data.decode("utf-8-sig")))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, 0, "-", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except csv.Error as exc:
+        problems.append(Problem(name, 0, "-", f"invalid CSV: {exc}"))
+    return []
+
+
+def _read_catalog(kind: str, name: str, data: bytes, problems: list[Problem]) -> Any:
+    """The list under the kind's top-level key of a YAML/JSON file, or None after a problem."""
     with tempfile.TemporaryDirectory() as directory:
-        path = Path(directory) / f"upload{suffix}"  # never the user's name on disk
+        path = Path(directory) / f"upload{Path(name).suffix.lower()}"  # never the user's name
         path.write_bytes(data)
         try:
             content = yamlio.load(path)
         except yamlio.LoadError as exc:
             problems.append(Problem(name, 0, "-", str(exc)))
-            return []
+            return None
     key = f"{kind}s"
+    if content is None:
+        return []  # an empty file: reported as holding no rows
     if not isinstance(content, dict) or set(content) - {key}:
         problems.append(Problem(name, 0, "-", f"the file must hold only the top-level key {key}"))
-        return []
+        return None
     items = content.get(key) or []
     if not isinstance(items, list):
         problems.append(Problem(name, 0, key, "must be a list of rows"))
-        return []
-    return list(enumerate(items, start=1))
+        return None
+    return items
+
+
+def _file_rows(kind: str, name: str, data: bytes, problems: list[Problem]) -> list[tuple[int, Any]]:
+    if Path(name).suffix.lower() == ".csv":
+        return _read_csv(kind, name, data, problems)
+    items = _read_catalog(kind, name, data, problems)
+    return list(enumerate(items or [], start=1))
 
 
 def upload(actor: User | None, kind: str, filename: str, data: bytes) -> UploadReport:
@@ -179,15 +195,16 @@ def upload(actor: User | None, kind: str, filename: str, data: bytes) -> UploadR
     if report.problems:
         return report
     for row in checked:
+        base = services.live_base(kind, row["slug"])
         revision = services.open_revision(kind, row["slug"], vendor.id) or ListingRevision(
             kind=kind, slug=row["slug"], vendor_id=vendor.id
         )
-        db.session.add(revision)
-        revision.row = services.to_json(row)
-        revision.base = services.live_base(kind, row["slug"])
+        revision.row = to_json(row)
+        revision.base = base
         revision.author = actor
         revision.state = "pending"
         revision.reason = None
+        db.session.add(revision)
         report.revisions.append(revision)
     db.session.flush()
     audit.record(

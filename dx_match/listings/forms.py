@@ -7,6 +7,7 @@ on the fields here (`show_problems`) so the user sees each next to what they typ
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -52,7 +53,7 @@ def _options(empty: Any, values: tuple[str, ...]) -> list[SelectChoice]:
     return [SelectChoice("", empty), *(SelectChoice(v, v) for v in values)]
 
 
-class MultiCheckboxField(SelectMultipleField):
+class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
     """A group of checkboxes, one per choice."""
 
     widget = ListWidget(prefix_label=False)
@@ -102,7 +103,7 @@ def split_list(value: str | None) -> list[str]:
     return [item for item in (value or "").replace("，", ",").replace(",", " ").split() if item]
 
 
-class _Locking(FlaskForm):
+class _Locking(FlaskForm):  # type: ignore[misc]
     """The optimistic-lock fields every listing form carries."""
 
     base = HiddenField()
@@ -110,7 +111,7 @@ class _Locking(FlaskForm):
     revision_version = HiddenField()
 
 
-class PlanForm(Form):
+class PlanForm(Form):  # type: ignore[misc]
     """One row of the plans editor."""
 
     name = StringField(_l("Plan name"), validators=[Optional(), Length(max=200), printable])
@@ -126,7 +127,7 @@ class PlanForm(Form):
     )
 
 
-class SessionForm(Form):
+class SessionForm(Form):  # type: ignore[misc]
     """One scheduled run of a course."""
 
     starts = DateField(_l("Starts"), validators=[Optional()])
@@ -198,19 +199,19 @@ _texts(CourseForm, "title", _l("Title"), 200)
 _texts(CourseForm, "description", _l("Description (Markdown)"), 20_000, area=True)
 
 
-class UploadForm(FlaskForm):
+class UploadForm(FlaskForm):  # type: ignore[misc]
     """A bulk upload: a YAML/JSON file in the exchange format, or a CSV."""
 
     file = FileField(_l("Catalog file (.yaml, .yml, .json or .csv)"))
 
 
-class RejectForm(FlaskForm):
+class RejectForm(FlaskForm):  # type: ignore[misc]
     """The reason an admin gives for sending a revision back."""
 
     reason = TextAreaField(_l("Reason"), validators=[Length(max=2000), printable_text])
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(FlaskForm):  # type: ignore[misc]
     """A bare POST button (its CSRF token only)."""
 
 
@@ -231,6 +232,22 @@ def _number(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _rows(kind: str, form: Any) -> tuple[list[dict[str, Any]], list[int]]:
+    """The filled plan (or session) rows, and the form entry each one came from."""
+    kept: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for index, entry in enumerate(getattr(form, ROWS_FIELD[kind]).entries):
+        data = {k: _number(v) for k, v in entry.form.data.items() if v not in (None, "")}
+        # An empty row of the editor is skipped; a plan needs its model to count as filled.
+        if not data or (kind == "tool" and "model" not in data):
+            continue
+        if "starts" in data:
+            data["starts"] = data["starts"].isoformat()
+        rows.append(data)
+        kept.append(index)
+    return rows, kept
 
 
 def form_to_row(kind: str, form: Any) -> tuple[dict[str, Any], list[int]]:
@@ -254,20 +271,9 @@ def form_to_row(kind: str, form: Any) -> tuple[dict[str, Any], list[int]]:
         value = getattr(form, name).data
         if value not in (None, ""):
             row[name] = _number(value.strip() if isinstance(value, str) else value)
-    kept: list[int] = []
-    items: list[dict[str, Any]] = []
-    for index, entry in enumerate(getattr(form, ROWS_FIELD[kind]).entries):
-        data = {k: _number(v) for k, v in entry.form.data.items() if v not in (None, "")}
-        if kind == "tool" and "model" not in data:
-            continue  # an empty row of the plans editor (any other field alone is a mistake)
-        if kind == "course" and not data:
-            continue
-        if "starts" in data:
-            data["starts"] = data["starts"].isoformat()
-        items.append(data)
-        kept.append(index)
-    if items:
-        row[ROWS_FIELD[kind]] = items
+    rows, kept = _rows(kind, form)
+    if rows:
+        row[ROWS_FIELD[kind]] = rows
     return row, kept
 
 
@@ -286,14 +292,12 @@ def row_to_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
         data[name] = ", ".join(row.get(name, []))
     for name in SCALAR_FIELDS[kind]:
         data[name] = row.get(name)
-    items = [dict(item) for item in row.get(ROWS_FIELD[kind], [])]
+    entries = [dict(item) for item in row.get(ROWS_FIELD[kind], [])]
     if kind == "course":
-        from datetime import date
-
-        for item in items:
+        for item in entries:
             if isinstance(item.get("starts"), str):
                 item["starts"] = date.fromisoformat(item["starts"])
-    data[ROWS_FIELD[kind]] = items + [{} for _ in range(SPARE_ROWS)]
+    data[ROWS_FIELD[kind]] = entries + [{} for _ in range(SPARE_ROWS)]
     return data
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
-
 from wtforms.fields.choices import SelectChoice
 
 from dx_match.catalog.models import Course, Subsidy, Tool

@@ -53,10 +53,6 @@ class StaleEdit(Conflict):
         self.current = current
 
 
-def _model(kind: str) -> type[Tool] | type[Course]:
-    return Tool if kind == "tool" else Course
-
-
 def as_row(obj: Tool | Course) -> dict[str, Any]:
     """The canonical exchange-format row of a live tool or course."""
     return canonical.tool_row(obj) if isinstance(obj, Tool) else canonical.course_row(obj)
@@ -98,8 +94,9 @@ def owner_vendor(actor: User | None, kind: str) -> Vendor:
 
 def live_row(kind: str, slug: str) -> Tool | Course | None:
     """The live tool or course with this slug, if any."""
-    model = _model(kind)
-    return db.session.scalar(sa.select(model).where(model.slug == slug))
+    if kind == "tool":
+        return db.session.scalar(sa.select(Tool).where(Tool.slug == slug))
+    return db.session.scalar(sa.select(Course).where(Course.slug == slug))
 
 
 def live_base(kind: str, slug: str) -> str:

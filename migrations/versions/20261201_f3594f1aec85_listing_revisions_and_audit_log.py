@@ -6,9 +6,8 @@ Create Date: 2026-12-01 19:27:19.322088
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "f3594f1aec85"
