@@ -157,6 +157,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/dashboard/upload", "POST"): Entry(
         fixed("/dashboard/upload"), 403, {"anonymous": LOGIN, "vendor": 422, "trainer": 422}
     ),
+    ("/uploads/logos/<name>", "GET"): public("/uploads/logos/" + "0" * 32 + ".png", 404),
     # Moderation and the audit log: admins only.
     ("/admin/moderation", "GET"): admin_only(fixed("/admin/moderation"), 200),
     ("/admin/moderation/<int:revision_id>", "GET"): admin_only(

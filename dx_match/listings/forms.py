@@ -40,6 +40,7 @@ from dx_match.catalog.models import (
     PLATFORMS,
 )
 from dx_match.catalog.validation import HOURS_MAX, MONEY_MAX
+from dx_match.listings.logos import is_logo_name
 
 #: The languages a listing's texts are typed in, and the suffix of their form fields.
 TEXT_LANGUAGES = (("en", "en"), ("zh-TW", "zh_TW"), ("ja", "ja"))
@@ -111,6 +112,13 @@ class _Locking(FlaskForm):  # type: ignore[misc]
     revision_version = HiddenField()
 
 
+def _logo() -> FileField:
+    return FileField(
+        _l("Logo"),
+        description=_l("PNG, JPEG, WebP or GIF, at most 1 MB; shown at up to 512 pixels."),
+    )
+
+
 class PlanForm(Form):  # type: ignore[misc]
     """One row of the plans editor."""
 
@@ -167,6 +175,8 @@ class ToolForm(_Locking):
     integrations = _list_text(_l("Integrations"), _l("Free tags, e.g. shopify, line-pay."))
     plans = FieldList(FormField(PlanForm), min_entries=1, max_entries=MAX_ROWS)
     subsidies = MultiCheckboxField(_l("Registered for subsidies"))
+    logo = _logo()
+    logo_name = HiddenField()
     source_url = StringField(
         _l("Source address"), validators=[Optional(), Length(max=500), printable]
     )
@@ -193,6 +203,8 @@ class CourseForm(_Locking):
     currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3), printable])
     sessions = FieldList(FormField(SessionForm), min_entries=1, max_entries=MAX_ROWS)
     subsidies = MultiCheckboxField(_l("Subsidies that can pay for it"))
+    logo = _logo()
+    logo_name = HiddenField()
 
 
 _texts(CourseForm, "title", _l("Title"), 200)
@@ -298,6 +310,7 @@ def row_to_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
             if isinstance(item.get("starts"), str):
                 item["starts"] = date.fromisoformat(item["starts"])
     data[ROWS_FIELD[kind]] = entries + [{} for _ in range(SPARE_ROWS)]
+    data["logo_name"] = row.get("logo") if is_logo_name(row.get("logo")) else ""
     return data
 
 

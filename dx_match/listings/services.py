@@ -23,6 +23,7 @@ from dx_match.catalog.models import Course, Tool, Vendor
 from dx_match.catalog.validation import Problems, check_course, check_tool
 from dx_match.errors import Conflict, DxError, NotFound
 from dx_match.extensions import db
+from dx_match.listings.logos import is_logo_name
 from dx_match.listings.models import NEW_BASE, ListingRevision
 from dx_match.listings.rows import fingerprint, to_json, unsafe_text
 from dx_match.notify.services import queue_mail
@@ -157,6 +158,8 @@ def validated_row(
     if problems:
         raise ListingInvalid(problems)
     row, problems = _check(kind, raw)
+    if "logo" in raw and not is_logo_name(raw["logo"]):
+        problems.append(("logo", str(_l("Upload the logo on the listing's form."))))
     slug = row.get("slug")
     if slug is not None:
         obj = live_row(kind, slug)

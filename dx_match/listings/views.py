@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import FileStorage
 
 from dx_match.accounts.permissions import current_account, require_role, role_required
 from dx_match.i18n import ui_language
@@ -25,6 +36,8 @@ from dx_match.listings.forms import (
     row_to_data,
     show_problems,
 )
+from dx_match.listings.logos import MAX_BYTES as MAX_LOGO_BYTES
+from dx_match.listings.logos import LogoInvalid, is_logo_name, logo_directory, store_logo
 from dx_match.listings.models import NEW_BASE
 from dx_match.listings.rows import diff, to_json
 
@@ -76,6 +89,9 @@ def _save(kind: str, form: Any, slug: str | None = None) -> ResponseReturnValue:
             abort(400, _("The form expired; reload the page and try again."))
         return _form_page(kind, form, 422, slug=slug)
     row, kept = form_to_row(kind, form)
+    if (problem := _take_logo(form, row)) is not None:
+        form.logo.errors = [problem]
+        return _form_page(kind, form, 422, slug=slug)
     if slug is not None:
         row["slug"] = slug  # an edit keeps its address
     try:
@@ -104,6 +120,28 @@ def _save(kind: str, form: Any, slug: str | None = None) -> ResponseReturnValue:
     else:
         flash(_("Draft saved."), "success")
     return redirect(url_for("listings.revision", revision_id=revision.id))
+
+
+def _take_logo(form: Any, row: dict[str, Any]) -> str | None:
+    """Store a newly uploaded logo (or keep the current one) in the row; a problem, or None."""
+    upload: FileStorage | None = form.logo.data
+    if isinstance(upload, FileStorage) and upload.filename:
+        try:
+            row["logo"] = store_logo(upload.read(MAX_LOGO_BYTES + 1), current_app.instance_path)
+        except LogoInvalid as exc:
+            return str(exc)
+        form.logo_name.data = row["logo"]  # kept if the save fails on another field
+    elif is_logo_name(form.logo_name.data):
+        row["logo"] = form.logo_name.data
+    return None
+
+
+@bp.get("/uploads/logos/<name>")
+def logo(name: str) -> ResponseReturnValue:
+    """A stored logo; only names this site gave (never a path) are served."""
+    if not is_logo_name(name):
+        abort(404)
+    return send_from_directory(logo_directory(current_app.instance_path), name, max_age=86400)
 
 
 @bp.route(f"/dashboard/{KIND}/new", methods=["GET", "POST"])
