@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
     from dx_match.health import bp as health_bp
+    from dx_match.listings.admin_views import bp as catalog_admin_bp
     from dx_match.listings.views import bp as listings_bp
     from dx_match.search.views import bp as search_bp
 
@@ -58,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(listings_bp)
+    app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)
     api.init_app(app)
     accounts_login.init_app(app)

@@ -170,6 +170,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
         lambda c: f"/admin/moderation/{c['revision']}/reject", 302, data={"reason": "Incomplete"}
     ),
     ("/admin/audit", "GET"): admin_only(fixed("/admin/audit?actor=admin"), 200),
+    ("/admin/taxonomy", "GET"): admin_only(fixed("/admin/taxonomy"), 200),
+    ("/admin/taxonomy", "POST"): admin_only(fixed("/admin/taxonomy"), 422),
+    ("/admin/subsidies", "GET"): admin_only(fixed("/admin/subsidies"), 200),
+    ("/admin/subsidies/new", "GET"): admin_only(fixed("/admin/subsidies/new"), 200),
+    ("/admin/subsidies/new", "POST"): admin_only(fixed("/admin/subsidies/new"), 422),
+    ("/admin/subsidies/<slug>/edit", "GET"): admin_only(
+        lambda c: f"/admin/subsidies/{c['subsidy']}/edit", 200
+    ),
+    ("/admin/subsidies/<slug>/edit", "POST"): admin_only(
+        lambda c: f"/admin/subsidies/{c['subsidy']}/edit", 422
+    ),
     # Admin.
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(

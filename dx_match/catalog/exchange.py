@@ -279,6 +279,13 @@ def upsert_row(kind: str, row: dict[str, Any]) -> str:
     raise AssertionError("the writer counted nothing")  # pragma: no cover
 
 
+def upsert_term(kind: str, row: dict[str, Any]) -> str:
+    """Write one validated taxonomy term as the importer does (no commit); the outcome."""
+    report = ImportReport()
+    _Writer(report).term(kind, row)
+    return "created" if report.created[kind] else "updated" if report.updated[kind] else "unchanged"
+
+
 class _Writer:
     """Upserts canonical rows by slug, counting what changed."""
 

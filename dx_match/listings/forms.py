@@ -7,7 +7,6 @@ on the fields here (`show_problems`) so the user sees each next to what they typ
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     FieldList,
@@ -36,11 +36,12 @@ from dx_match.catalog.models import (
     COURSE_FORMATS,
     COURSE_LEVELS,
     DEPLOYMENTS,
+    EXPENSE_TYPES,
     PLAN_MODELS,
     PLATFORMS,
 )
 from dx_match.catalog.validation import HOURS_MAX, MONEY_MAX
-from dx_match.listings.logos import is_logo_name
+from dx_match.taxonomy.models import TERM_KINDS
 
 #: The languages a listing's texts are typed in, and the suffix of their form fields.
 TEXT_LANGUAGES = (("en", "en"), ("zh-TW", "zh_TW"), ("ja", "ja"))
@@ -126,6 +127,7 @@ class PlanForm(Form):  # type: ignore[misc]
     model = SelectField(
         _l("Pricing model"),
         choices=_options(_l("(no plan)"), PLAN_MODELS),
+        default="",
         validate_choice=True,
     )
     price = DecimalField(_l("Price"), places=None, validators=[Optional(), amount(MONEY_MAX)])
@@ -161,7 +163,9 @@ class ToolForm(_Locking):
     )
     regions = _list_text(_l("Regions"), _l("ISO codes where it is sold, e.g. TW, JP-13."))
     languages = _list_text(_l("Interface languages"), _l("Language tags, e.g. zh-TW, ja, en."))
-    deployment = SelectField(_l("Deployment"), choices=_options(_l("(not said)"), DEPLOYMENTS))
+    deployment = SelectField(
+        _l("Deployment"), choices=_options(_l("(not said)"), DEPLOYMENTS), default=""
+    )
     platforms = MultiCheckboxField(_l("Platforms"), choices=[SelectChoice(p, p) for p in PLATFORMS])
     min_employees = IntegerField(
         _l("Smallest company (employees)"), validators=[Optional(), NumberRange(1, 10**7)]
@@ -194,8 +198,10 @@ class CourseForm(_Locking):
     skills = MultiCheckboxField(_l("Skills taught"))
     functions = MultiCheckboxField(_l("Business functions it prepares for"))
     tools = _list_text(_l("Tools taught"), _l("Tool slugs, e.g. acme-pos."))
-    level = SelectField(_l("Level"), choices=_options(_l("(not said)"), COURSE_LEVELS))
-    format = SelectField(_l("Format"), choices=_options(_l("(not said)"), COURSE_FORMATS))
+    level = SelectField(_l("Level"), choices=_options(_l("(not said)"), COURSE_LEVELS), default="")
+    format = SelectField(
+        _l("Format"), choices=_options(_l("(not said)"), COURSE_FORMATS), default=""
+    )
     language = StringField(_l("Language"), validators=[Optional(), Length(max=20), printable])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=10), printable])
     hours = DecimalField(_l("Hours"), places=None, validators=[Optional(), amount(HOURS_MAX)])
@@ -209,6 +215,69 @@ class CourseForm(_Locking):
 
 _texts(CourseForm, "title", _l("Title"), 200)
 _texts(CourseForm, "description", _l("Description (Markdown)"), 20_000, area=True)
+
+
+class SubsidyForm(FlaskForm):  # type: ignore[misc]
+    """Every field of a subsidy programme, with its freshness stamp."""
+
+    base = HiddenField()
+    slug = ToolForm.slug
+    regions = _list_text(_l("Regions"), _l("Where applicants must be, e.g. JP or TW-TPE."))
+    industries = _list_text(_l("Industries"), _l("ISIC codes, e.g. G47 I56; empty means all."))
+    sme_definition = SelectField(
+        _l("SME definition"), choices=_options(_l("(none)"), ("JP", "TW")), default=""
+    )
+    max_employees = IntegerField(
+        _l("At most employees"), validators=[Optional(), NumberRange(1, 10**7)]
+    )
+    max_capital = DecimalField(
+        _l("At most capital"), places=None, validators=[Optional(), amount(MONEY_MAX)]
+    )
+    expense_types = MultiCheckboxField(
+        _l("Eligible expenses"), choices=[SelectChoice(e, e) for e in EXPENSE_TYPES]
+    )
+    rate = DecimalField(
+        _l("Share paid (0-1)"), places=None, validators=[Optional(), amount(Decimal(1))]
+    )
+    max_amount = DecimalField(
+        _l("Maximum amount"), places=None, validators=[Optional(), amount(MONEY_MAX)]
+    )
+    min_amount = DecimalField(
+        _l("Minimum amount"), places=None, validators=[Optional(), amount(MONEY_MAX)]
+    )
+    currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3), printable])
+    registered_tools_only = BooleanField(_l("Only tools registered for it"))
+    opens = DateField(_l("Opens"), validators=[Optional()])
+    closes = DateField(_l("Closes"), validators=[Optional()])
+    url = StringField(_l("Address"), validators=[Optional(), Length(max=500), printable])
+    verified_at = DateField(
+        _l("Last verified"),
+        description=_l("The day someone checked it at the source."),
+        validators=[Optional()],
+    )
+    source_url = StringField(
+        _l("Source address"), validators=[Optional(), Length(max=500), printable]
+    )
+
+
+_texts(SubsidyForm, "name", _l("Name"), 200)
+_texts(SubsidyForm, "agency", _l("Agency"), 200)
+_texts(SubsidyForm, "description", _l("Description (Markdown)"), 20_000, area=True)
+
+
+class TermForm(FlaskForm):  # type: ignore[misc]
+    """A new taxonomy term with its labels in the three languages of the site."""
+
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, k) for k in TERM_KINDS])
+    code = StringField(_l("Code"), validators=[Optional(), Length(max=40), printable])
+    parent = StringField(
+        _l("Parent code"),
+        description=_l("Optional: found by prefix when empty."),
+        validators=[Optional(), Length(max=40), printable],
+    )
+
+
+_texts(TermForm, "name", _l("Label"), 200)
 
 
 class UploadForm(FlaskForm):  # type: ignore[misc]
@@ -225,115 +294,3 @@ class RejectForm(FlaskForm):  # type: ignore[misc]
 
 class ButtonForm(FlaskForm):  # type: ignore[misc]
     """A bare POST button (its CSRF token only)."""
-
-
-TEXT_FIELDS = {"tool": ("name", "summary", "description"), "course": ("title", "description")}
-LIST_FIELDS = {
-    "tool": ("functions", "industries", "platforms", "subsidies"),
-    "course": ("skills", "functions", "subsidies"),
-}
-SPLIT_FIELDS = {"tool": ("regions", "languages", "integrations"), "course": ("tools",)}
-SCALAR_FIELDS = {
-    "tool": ("slug", "deployment", "min_employees", "max_employees", "trial_days", "source_url"),
-    "course": ("slug", "level", "format", "language", "region", "hours", "price", "currency"),
-}
-ROWS_FIELD = {"tool": "plans", "course": "sessions"}
-
-
-def _number(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
-
-
-def _rows(kind: str, form: Any) -> tuple[list[dict[str, Any]], list[int]]:
-    """The filled plan (or session) rows, and the form entry each one came from."""
-    kept: list[int] = []
-    rows: list[dict[str, Any]] = []
-    for index, entry in enumerate(getattr(form, ROWS_FIELD[kind]).entries):
-        data = {k: _number(v) for k, v in entry.form.data.items() if v not in (None, "")}
-        # An empty row of the editor is skipped; a plan needs its model to count as filled.
-        if not data or (kind == "tool" and "model" not in data):
-            continue
-        if "starts" in data:
-            data["starts"] = data["starts"].isoformat()
-        rows.append(data)
-        kept.append(index)
-    return rows, kept
-
-
-def form_to_row(kind: str, form: Any) -> tuple[dict[str, Any], list[int]]:
-    """The raw exchange-format row the form holds, and which entry each kept plan/session is."""
-    row: dict[str, Any] = {}
-    for name in TEXT_FIELDS[kind]:
-        texts = {
-            tag: getattr(form, f"{name}_{suffix}").data.strip()
-            for tag, suffix in TEXT_LANGUAGES
-            if (getattr(form, f"{name}_{suffix}").data or "").strip()
-        }
-        if texts:
-            row[name] = texts
-    for name in LIST_FIELDS[kind]:
-        if getattr(form, name).data:
-            row[name] = list(getattr(form, name).data)
-    for name in SPLIT_FIELDS[kind]:
-        if items := split_list(getattr(form, name).data):
-            row[name] = items
-    for name in SCALAR_FIELDS[kind]:
-        value = getattr(form, name).data
-        if value not in (None, ""):
-            row[name] = _number(value.strip() if isinstance(value, str) else value)
-    rows, kept = _rows(kind, form)
-    if rows:
-        row[ROWS_FIELD[kind]] = rows
-    return row, kept
-
-
-def row_to_data(kind: str, row: dict[str, Any]) -> dict[str, Any]:
-    """Form data for editing a stored row (the inverse of `form_to_row`)."""
-    data: dict[str, Any] = {}
-    for name in TEXT_FIELDS[kind]:
-        value = row.get(name)
-        # A plain string has no language tag: it is shown (and saved again) as English.
-        texts = {"en": value} if isinstance(value, str) else dict(value or {})
-        for tag, suffix in TEXT_LANGUAGES:
-            data[f"{name}_{suffix}"] = texts.get(tag, "")
-    for name in LIST_FIELDS[kind]:
-        data[name] = list(row.get(name, []))
-    for name in SPLIT_FIELDS[kind]:
-        data[name] = ", ".join(row.get(name, []))
-    for name in SCALAR_FIELDS[kind]:
-        data[name] = row.get(name)
-    entries = [dict(item) for item in row.get(ROWS_FIELD[kind], [])]
-    if kind == "course":
-        for item in entries:
-            if isinstance(item.get("starts"), str):
-                item["starts"] = date.fromisoformat(item["starts"])
-    data[ROWS_FIELD[kind]] = entries + [{} for _ in range(SPARE_ROWS)]
-    data["logo_name"] = row.get("logo") if is_logo_name(row.get("logo")) else ""
-    return data
-
-
-def show_problems(
-    kind: str, form: Any, problems: list[tuple[str, str]], kept: list[int]
-) -> list[str]:
-    """Put each (field, message) on its form field; return those that belong to no field."""
-    unplaced: list[str] = []
-    rows = getattr(form, ROWS_FIELD[kind])
-    for name, message in problems:
-        target = None
-        if name.startswith(ROWS_FIELD[kind] + "["):
-            position, _, sub = name[len(ROWS_FIELD[kind]) + 1 :].partition("].")
-            if position.isdigit() and 0 < int(position) <= len(kept):
-                target = getattr(rows.entries[kept[int(position) - 1]].form, sub, None)
-        elif name in TEXT_FIELDS[kind]:
-            target = getattr(form, f"{name}_en")
-        else:
-            target = getattr(form, name, None)
-        if target is None or not hasattr(target, "errors"):
-            unplaced.append(f"{name}: {message}")
-            continue
-        if isinstance(target.errors, dict | tuple):
-            target.errors = []
-        target.errors = [*target.errors, message]
-    return unplaced

@@ -26,15 +26,13 @@ from werkzeug.datastructures import FileStorage
 from dx_match.accounts.permissions import current_account, require_role, role_required
 from dx_match.i18n import ui_language
 from dx_match.listings import bulk, queries, services
+from dx_match.listings.formdata import form_to_row, row_to_data, show_problems
 from dx_match.listings.forms import (
     ButtonForm,
     CourseForm,
     RejectForm,
     ToolForm,
     UploadForm,
-    form_to_row,
-    row_to_data,
-    show_problems,
 )
 from dx_match.listings.logos import MAX_BYTES as MAX_LOGO_BYTES
 from dx_match.listings.logos import LogoInvalid, is_logo_name, logo_directory, store_logo
