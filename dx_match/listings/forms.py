@@ -146,7 +146,9 @@ class SessionForm(Form):  # type: ignore[misc]
 
 def _texts(cls: type, name: str, label: Any, max_length: int, area: bool = False) -> None:
     for tag, suffix in TEXT_LANGUAGES:
-        setattr(cls, f"{name}_{suffix}", _text(f"{label} ({tag})", max_length, area))
+        # Lazy, so the label is translated per request, not once at import.
+        text_label = _l("%(label)s (%(lang)s)", label=label, lang=tag)
+        setattr(cls, f"{name}_{suffix}", _text(text_label, max_length, area))
 
 
 class ToolForm(_Locking):
@@ -186,7 +188,7 @@ class ToolForm(_Locking):
     )
 
 
-_texts(ToolForm, "name", _l("Name"), 200)
+_texts(ToolForm, "name", _l("Product name"), 200)
 _texts(ToolForm, "summary", _l("Summary"), 500)
 _texts(ToolForm, "description", _l("Description (Markdown)"), 20_000, area=True)
 
@@ -260,7 +262,7 @@ class SubsidyForm(FlaskForm):  # type: ignore[misc]
     )
 
 
-_texts(SubsidyForm, "name", _l("Name"), 200)
+_texts(SubsidyForm, "name", _l("Programme name"), 200)
 _texts(SubsidyForm, "agency", _l("Agency"), 200)
 _texts(SubsidyForm, "description", _l("Description (Markdown)"), 20_000, area=True)
 
