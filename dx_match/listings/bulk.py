@@ -137,6 +137,9 @@ def _read_catalog(kind: str, name: str, data: bytes, problems: list[Problem]) ->
         except yamlio.LoadError as exc:
             problems.append(Problem(name, 0, "-", str(exc)))
             return None
+        except RecursionError:  # the parsers recurse per nesting level
+            problems.append(Problem(name, 0, "-", "nested too deeply to be a catalog"))
+            return None
     key = f"{kind}s"
     if content is None:
         return []  # an empty file: reported as holding no rows

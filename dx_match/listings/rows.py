@@ -53,13 +53,29 @@ def _text_problem(value: str, limit: int) -> str | None:
 TEXT_FIELDS = frozenset({"name", "summary", "description", "title", "agency"})
 
 
-def unsafe_text(value: Any, path: str = "") -> list[tuple[str, str]]:
+#: How deep and how large a row may be: YAML aliases can make a small file a huge tree.
+MAX_DEPTH = 8
+MAX_NODES = 20_000
+
+
+def unsafe_text(value: Any) -> list[tuple[str, str]]:
     """Problems with strings anywhere in a raw row: control characters, surrogates, length.
 
     The format's rules accept any string; the database does not (PostgreSQL refuses NUL),
     so these are caught before validation and named by field (`plans[2].name`).
     """
     problems: list[tuple[str, str]] = []
+    budget = [MAX_NODES]
+    if not _walk(value, "", 0, budget, problems):
+        return [("-", f"the row is too large or too deeply nested (at most {MAX_DEPTH} levels)")]
+    return problems
+
+
+def _walk(value: Any, path: str, depth: int, budget: list[int], out: list[tuple[str, str]]) -> bool:
+    """Collect text problems into `out`; False when the row is too deep or too large."""
+    budget[0] -= 1
+    if budget[0] < 0 or depth > MAX_DEPTH:
+        return False
     if isinstance(value, dict):
         for key, item in value.items():
             if path.rsplit(".", 1)[-1] in TEXT_FIELDS:
@@ -67,17 +83,19 @@ def unsafe_text(value: Any, path: str = "") -> list[tuple[str, str]]:
             else:
                 child = f"{path}.{key}" if path else str(key)
             if isinstance(key, str) and (problem := _text_problem(key, 80)):
-                problems.append((child, problem))
-            problems.extend(unsafe_text(item, child))
+                out.append((child, problem))
+            if not _walk(item, child, depth + 1, budget, out):
+                return False
     elif isinstance(value, list):
         for index, item in enumerate(value, start=1):
-            problems.extend(unsafe_text(item, f"{path}[{index}]"))
+            if not _walk(item, f"{path}[{index}]", depth + 1, budget, out):
+                return False
     elif isinstance(value, str):
         field = path.rsplit("[", 1)[0] if path.endswith("]") else path
         limit = MAX_URL if field.rsplit(".", 1)[-1] in URL_FIELDS else MAX_TEXT
         if problem := _text_problem(value, limit):
-            problems.append((field, problem))
-    return problems
+            out.append((field, problem))
+    return True
 
 
 def diff(live: dict[str, Any] | None, proposed: dict[str, Any]) -> list[tuple[str, Any, Any]]:

@@ -137,6 +137,17 @@ def test_json_upload_of_the_vendors_own_tool_updates_it_under_review(vendor) -> 
         ),
         ("../../etc/passwd", "x", "passwd:0:-: Upload a .yaml"),
         ("tools.yaml", "", "tools.yaml:0:-: The file holds no rows."),
+        ("tools.json", '{"tools": ' + "[" * 100_000 + "]" * 100_000 + "}", "tools.json:0:-:"),
+        ("tools.yaml", "tools: " + "[" * 5_000 + "]" * 5_000, "tools.yaml:0:-:"),
+        (  # a billion laughs: aliases make a tiny file a huge tree
+            "tools.yaml",
+            "tools:\n  - slug: laughs\n    a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"    {c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
+                for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+            ),
+            "tools.yaml:1:-: the row is too large or too deeply nested",
+        ),
     ],
 )
 def test_a_bad_file_is_reported_and_nothing_is_saved(vendor, name, content, expected) -> None:
