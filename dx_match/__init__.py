@@ -36,11 +36,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import api, errors, i18n, models, security, templating
     from dx_match.accounts import login as accounts_login
     from dx_match.accounts.views import bp as accounts_bp
+    from dx_match.audit.views import bp as audit_bp
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
     from dx_match.health import bp as health_bp
     from dx_match.inquiries import views as inquiries_views
+    from dx_match.listings.admin_views import bp as catalog_admin_bp
+    from dx_match.listings.views import bp as listings_bp
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
 
@@ -59,6 +62,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     survey_views.init_app(app)
     inquiries_views.init_app(app)
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(catalog_admin_bp)
+    app.register_blueprint(audit_bp)
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole

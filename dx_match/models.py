@@ -1,8 +1,10 @@
 """Every model module, imported once so the metadata (and Alembic) sees all tables."""
 
 from dx_match.accounts import models as accounts_models
+from dx_match.audit import models as audit_models
 from dx_match.catalog import models as catalog_models
 from dx_match.inquiries import models as inquiries_models
+from dx_match.listings import models as listings_models
 from dx_match.notify import models as notify_models
 from dx_match.recommend import models as recommend_models
 from dx_match.search import models as search_models
@@ -12,8 +14,10 @@ from dx_match.taxonomy import models as taxonomy_models
 
 __all__ = [
     "accounts_models",
+    "audit_models",
     "catalog_models",
     "inquiries_models",
+    "listings_models",
     "notify_models",
     "recommend_models",
     "search_models",

@@ -188,6 +188,65 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/leads.csv", "GET"): Entry(
         fixed("/leads.csv"), 403, {"anonymous": LOGIN, "vendor": 200, "trainer": 200}
     ),
+    # Dashboards: vendors list tools, trainers courses; someone else's listing answers 404.
+    ("/dashboard", "GET"): Entry(
+        fixed("/dashboard"), 403, {"anonymous": LOGIN, "vendor": 200, "trainer": 200, "admin": 302}
+    ),
+    ("/dashboard/<any(tool, course):kind>/new", "GET"): Entry(
+        fixed("/dashboard/tool/new"), 403, {"anonymous": LOGIN, "vendor": 200}
+    ),
+    ("/dashboard/<any(tool, course):kind>/new", "POST"): Entry(
+        fixed("/dashboard/course/new"), 403, {"anonymous": LOGIN, "trainer": 422}
+    ),
+    ("/dashboard/<any(tool, course):kind>/<slug>/edit", "GET"): Entry(
+        lambda c: f"/dashboard/tool/{c['tool']}/edit", 403, {"anonymous": LOGIN, "vendor": 404}
+    ),
+    ("/dashboard/<any(tool, course):kind>/<slug>/edit", "POST"): Entry(
+        lambda c: f"/dashboard/course/{c['course']}/edit", 403, {"anonymous": LOGIN, "trainer": 404}
+    ),
+    ("/dashboard/<any(tool, course):kind>/<slug>/archive", "POST"): Entry(
+        lambda c: f"/dashboard/tool/{c['tool']}/archive", 403, {"anonymous": LOGIN, "vendor": 404}
+    ),
+    ("/dashboard/revisions/<int:revision_id>", "GET"): Entry(
+        lambda c: f"/dashboard/revisions/{c['revision']}",
+        403,
+        {"anonymous": LOGIN, "vendor": 404, "trainer": 404, "admin": 200},
+    ),
+    ("/dashboard/revisions/<int:revision_id>/submit", "POST"): Entry(
+        lambda c: f"/dashboard/revisions/{c['revision']}/submit",
+        403,
+        {"anonymous": LOGIN, "vendor": 404, "trainer": 404},
+    ),
+    ("/dashboard/upload", "GET"): Entry(
+        fixed("/dashboard/upload"), 403, {"anonymous": LOGIN, "vendor": 200, "trainer": 200}
+    ),
+    ("/dashboard/upload", "POST"): Entry(
+        fixed("/dashboard/upload"), 403, {"anonymous": LOGIN, "vendor": 422, "trainer": 422}
+    ),
+    ("/uploads/logos/<name>", "GET"): public("/uploads/logos/" + "0" * 32 + ".png", 404),
+    # Moderation and the audit log: admins only.
+    ("/admin/moderation", "GET"): admin_only(fixed("/admin/moderation"), 200),
+    ("/admin/moderation/<int:revision_id>", "GET"): admin_only(
+        lambda c: f"/admin/moderation/{c['revision']}", 200
+    ),
+    ("/admin/moderation/<int:revision_id>/approve", "POST"): admin_only(
+        lambda c: f"/admin/moderation/{c['revision']}/approve", 302
+    ),
+    ("/admin/moderation/<int:revision_id>/reject", "POST"): admin_only(
+        lambda c: f"/admin/moderation/{c['revision']}/reject", 302, data={"reason": "Incomplete"}
+    ),
+    ("/admin/audit", "GET"): admin_only(fixed("/admin/audit?actor=admin"), 200),
+    ("/admin/taxonomy", "GET"): admin_only(fixed("/admin/taxonomy"), 200),
+    ("/admin/taxonomy", "POST"): admin_only(fixed("/admin/taxonomy"), 422),
+    ("/admin/subsidies", "GET"): admin_only(fixed("/admin/subsidies"), 200),
+    ("/admin/subsidies/new", "GET"): admin_only(fixed("/admin/subsidies/new"), 200),
+    ("/admin/subsidies/new", "POST"): admin_only(fixed("/admin/subsidies/new"), 422),
+    ("/admin/subsidies/<slug>/edit", "GET"): admin_only(
+        lambda c: f"/admin/subsidies/{c['subsidy']}/edit", 200
+    ),
+    ("/admin/subsidies/<slug>/edit", "POST"): admin_only(
+        lambda c: f"/admin/subsidies/{c['subsidy']}/edit", 422
+    ),
     # Admin.
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(
@@ -249,8 +308,30 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "target": make_user("vendor", active=False).id,
         "profile": profile.id,
         "inquiry": inquiry.id,
+        "revision": _pending_revision(first(Vendor), users["admin"]),
         "users": users,
     }
+
+
+def _pending_revision(vendor_slug: str, author: Any) -> int:
+    """A valid new-tool revision of a demo vendor, waiting for review (nobody here owns it)."""
+    from dx_match.listings.models import ListingRevision
+
+    vendor = db.session.scalars(sa.select(Vendor).where(Vendor.slug == vendor_slug)).one()
+    row = {
+        "slug": "matrix-tool",
+        "vendor": vendor.slug,
+        "name": "Matrix",
+        "functions": ["sales.pos"],
+        "plans": [{"model": "quote"}],
+    }
+    revision = ListingRevision(
+        kind="tool", slug="matrix-tool", vendor=vendor, row=row, state="pending", base="new"
+    )
+    revision.author = author
+    db.session.add(revision)
+    db.session.commit()
+    return revision.id
 
 
 @pytest.mark.parametrize(

@@ -253,6 +253,39 @@ def import_catalog(path: Path, *, dry_run: bool = False) -> ImportReport:
     return report
 
 
+#: How each kind of row is written: model, canonical form, and the function filling a model.
+WRITERS: dict[
+    str, tuple[Any, Callable[[Any], dict[str, Any]], Callable[[Any, dict[str, Any]], None]]
+]
+
+
+def upsert_row(kind: str, row: dict[str, Any]) -> str:
+    """Write one validated canonical row exactly as the importer does (no commit).
+
+    Returns "created", "updated" or "unchanged"; used by the dashboards' approvals so a
+    listing approved in the browser and an imported one can never differ.
+    """
+    report = ImportReport()
+    model, as_row, apply = WRITERS[kind]
+    _Writer(report).upsert(kind, model, row, as_row, apply)
+    db.session.flush()
+    for outcome, counter in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+    ):
+        if counter[kind]:
+            return outcome
+    raise AssertionError("the writer counted nothing")  # pragma: no cover
+
+
+def upsert_term(kind: str, row: dict[str, Any]) -> str:
+    """Write one validated taxonomy term as the importer does (no commit); the outcome."""
+    report = ImportReport()
+    _Writer(report).term(kind, row)
+    return "created" if report.created[kind] else "updated" if report.updated[kind] else "unchanged"
+
+
 class _Writer:
     """Upserts canonical rows by slug, counting what changed."""
 
@@ -443,6 +476,14 @@ def _apply_course(course: Course, row: dict[str, Any]) -> None:
     course.subsidies = _by_slug(Subsidy, row.get("subsidies", []))
     course.status = row.get("status", "published")
     course.extra = _extra(row, COURSE_FIELDS)
+
+
+WRITERS = {
+    "vendors": (Vendor, canonical.vendor_row, _apply_vendor),
+    "subsidies": (Subsidy, canonical.subsidy_row, _apply_subsidy),
+    "tools": (Tool, canonical.tool_row, _apply_tool),
+    "courses": (Course, canonical.course_row, _apply_course),
+}
 
 
 def _all(model: type[Any]) -> Iterator[Any]:

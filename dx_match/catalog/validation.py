@@ -33,6 +33,10 @@ SLUG = re.compile(r"^[a-z0-9-]{2,80}$")
 TERM_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
+# The largest amounts the columns hold (Numeric(14, 2) money, Numeric(8, 2) hours): a larger
+# value is the row's problem, not a database error at write time.
+MONEY_MAX = Decimal("999999999999.99")
+HOURS_MAX = Decimal("999999.99")
 
 Problems = list[tuple[str, str]]
 SINGULAR = {
@@ -120,8 +124,8 @@ def integer(minimum: int = 0) -> Callable[[Any], int]:
     return rule
 
 
-def number(step: Decimal = CENT) -> Callable[[Any], Decimal]:
-    """A finite number >= 0, kept as a Decimal rounded to `step`."""
+def number(step: Decimal = CENT, maximum: Decimal = MONEY_MAX) -> Callable[[Any], Decimal]:
+    """A finite number from 0 to `maximum`, kept as a Decimal rounded to `step`."""
 
     def rule(value: Any) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
@@ -134,6 +138,8 @@ def number(step: Decimal = CENT) -> Callable[[Any], Decimal]:
             raise FieldError(f"{value!r} is too large") from exc
         if amount < 0:
             raise FieldError(f"{value} is negative")
+        if amount > maximum:
+            raise FieldError(f"{value} is too large (at most {maximum})")
         return amount
 
     return rule
@@ -480,7 +486,7 @@ def check_course(raw: Any, known: Known) -> tuple[dict[str, Any], Problems]:
     row.take("format", choice(COURSE_FORMATS))
     row.take("language", language)
     row.take("region", code("regions", known))
-    row.take("hours", number())
+    row.take("hours", number(maximum=HOURS_MAX))
     price = row.take("price", number())
     row.take("currency", currency)
     if price and "currency" not in row.raw:

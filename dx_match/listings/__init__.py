@@ -1,0 +1,1 @@
+"""Vendor and trainer dashboards, listing revisions and their moderation."""

@@ -1,0 +1,33 @@
+"""Every listing page renders in each UI language with a title and translated labels."""
+
+from __future__ import annotations
+
+import pytest
+
+from dx_match.listings import services
+from tests.conftest import AuthActions
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-TW", "ja"])
+def test_listing_pages_render_in_every_language(app, vendor_user, admin_user, lang: str) -> None:
+    revision = services.save(vendor_user, "tool", {"slug": "page-tool", "name": "P",
+                             "functions": ["sales.pos"], "plans": [{"model": "quote"}]},
+                             base="new", submit=True)  # fmt: skip
+    vendor, admin = app.test_client(), app.test_client()
+    assert AuthActions(vendor).login(vendor_user).status_code == 302
+    assert AuthActions(admin).login(admin_user).status_code == 302
+    pages = {
+        vendor: ["/dashboard", "/dashboard/tool/new", "/dashboard/tool/page-tool/edit",
+                 f"/dashboard/revisions/{revision.id}", "/dashboard/upload"],
+        admin: ["/admin/moderation", f"/admin/moderation/{revision.id}", "/admin/audit",
+                "/admin/taxonomy", "/admin/subsidies", "/admin/subsidies/new"],
+    }  # fmt: skip
+    legend = {"en": "Product name", "zh-TW": "產品名稱", "ja": "製品名"}[lang]
+    for client, paths in pages.items():
+        for path in paths:
+            response = client.get(path, query_string={"lang": lang})
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200, path
+            assert "<title>" in page and "<title> ·" not in page, path
+            if path.startswith("/dashboard/tool/"):
+                assert f"<legend>{legend}</legend>" in page, path
