@@ -14,6 +14,7 @@ subclasses read one term. Tests compare the results with each engine's own evalu
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +32,9 @@ Scores = npt.NDArray[np.float64]
 FIELD = "text"
 # Candidates above 1/DENSE_FROM of the slots are looked up through dense arrays, not searchsorted.
 DENSE_FROM = 32
-# At most this many postings are cached per index version (16 bytes each: about 80 MB).
-MAX_CACHED_POSTINGS = 5_000_000
+# At most this many postings are cached per index version (16 bytes each: 256 MB at most;
+# 100k synthetic tools hold 22 million postings in all, most of them of rare terms).
+MAX_CACHED_POSTINGS = 16_000_000
 _EMPTY_DOCS: DocNums = np.zeros(0, dtype=np.int64)
 _EMPTY_SCORES: Scores = np.zeros(0, dtype=np.float64)
 
@@ -51,7 +53,7 @@ class TermPostings:
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._terms: dict[str, Posting] = {}
+        self._terms: OrderedDict[str, Posting] = OrderedDict()  # least recently used first
         self._held = 0  # postings in _terms
 
     def read(self, term: str) -> Posting:
@@ -60,17 +62,19 @@ class TermPostings:
 
     def posting(self, term: str) -> Posting:
         """The term's posting arrays (read and scored once per index version)."""
-        cached = self._terms.get(term)
-        if cached is None:
-            with self._lock:  # one read at a time: an engine's files or connection are shared
-                cached = self._terms.get(term)
-                if cached is None:
-                    cached = self.read(term)
-                    if self._held + len(cached.docs) > MAX_CACHED_POSTINGS:
-                        self._terms, self._held = {}, 0  # memory stays bounded; start over
-                    self._terms[term] = cached
-                    self._held += len(cached.docs)
-        return cached
+        with self._lock:  # one read at a time: an engine's files or connection are shared
+            cached = self._terms.get(term)
+            if cached is not None:
+                self._terms.move_to_end(term)
+                return cached
+            cached = self.read(term)
+            self._terms[term] = cached
+            self._held += len(cached.docs)
+            # Memory stays bounded: the least recently used terms go first.
+            while self._held > MAX_CACHED_POSTINGS and len(self._terms) > 1:
+                _term, dropped = self._terms.popitem(last=False)
+                self._held -= len(dropped.docs)
+            return cached
 
     def evaluate(self, text_query: TextQuery) -> tuple[DocNums, Scores]:
         """Matching document slots (ascending) and their scores: the sum of their terms'."""
