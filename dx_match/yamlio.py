@@ -54,12 +54,45 @@ def load(path: Path) -> Any:
                 f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
             ) from exc
     try:
-        return yaml.load(text, Loader=CatalogLoader)
+        data = yaml.load(text, Loader=CatalogLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise LoadError(f"invalid YAML{where}: {problem}") from exc
+    except RecursionError as exc:  # the parser recurses once per nesting level
+        raise LoadError("nested too deeply to be a catalog") from exc
+    _refuse_alias_bombs(data)
+    return data
+
+
+#: YAML aliases share one object, so a few lines can stand for a tree of billions of values
+#: that validation would walk; a file may repeat its own parts this many times over, at most.
+MAX_EXPANSION = 50
+EXPANSION_ALLOWANCE = 100_000
+
+
+def _refuse_alias_bombs(data: Any) -> None:
+    """LoadError when the tree the file stands for is far larger than what it holds."""
+    sizes: dict[int, int] = {}  # container id -> containers below it, aliases counted each time
+
+    def expanded(value: Any) -> int:
+        if not isinstance(value, dict | list):
+            return 0
+        key = id(value)
+        if key not in sizes:
+            children = value.values() if isinstance(value, dict) else value
+            sizes[key] = 1 + sum(expanded(child) for child in children)
+        return sizes[key]
+
+    try:
+        total = expanded(data)
+    except RecursionError as exc:
+        raise LoadError("nested too deeply to be a catalog") from exc
+    if total > MAX_EXPANSION * len(sizes) + EXPANSION_ALLOWANCE:
+        raise LoadError(
+            f"its aliases expand {len(sizes)} lists and maps into {total}: not a catalog"
+        )
 
 
 class CatalogDumper(yaml.SafeDumper):

@@ -184,6 +184,18 @@ def tool_yaml(**fields: str) -> str:
 BAD_INPUT = [
     # (files, expected line fragment)
     ({"tools.yaml": "tools:\n  - slug: [unclosed\n"}, "tools.yaml:0:-: invalid YAML at line "),
+    (  # "billion laughs": nine lines standing for 10^9 lists
+        {
+            "tools.yaml": "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(
+                f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
+                for i in range(8)
+            )
+            + "tools: [*i]\n"
+        },
+        "tools.yaml:0:-: its aliases expand",
+    ),
+    ({"tools.yaml": "tools: " + "[" * 5000 + "]" * 5000}, "tools.yaml:0:-: nested too deeply"),
     ({"tools.json": '{"tools": [}'}, "tools.json:0:-: invalid JSON at line 1"),
     ({"tools.yaml": "- just a list"}, "tools.yaml:0:-: the file must be a map"),
     ({"tools.yaml": "gadgets: []"}, "tools.yaml:0:gadgets: unknown top-level key"),

@@ -146,7 +146,7 @@ def test_json_upload_of_the_vendors_own_tool_updates_it_under_review(vendor) -> 
                 f"    {c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n"
                 for p, c in zip("abcdefgh", "bcdefghi", strict=True)
             ),
-            "tools.yaml:1:-: the row is too large or too deeply nested",
+            "tools.yaml:0:-: its aliases expand",
         ),
     ],
 )
