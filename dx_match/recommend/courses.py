@@ -82,7 +82,12 @@ def rank(
     languages = readable_languages(profile)
     tool_rank = {pick.tool.slug: i for i, pick in enumerate(tools)}
     tool_names = {pick.tool.slug: pick.tool.name for pick in tools}
-    needed = skills_for([*goals, *(f for pick in tools[:5] for f in pick.tool.functions)])
+    # Skills for the goals and what the top tools are mainly for (not every side function:
+    # a POS that also lists e-commerce does not make an online-shop course relevant).
+    needed = skills_for(
+        [*goals, *(pick.tool.functions[0] for pick in tools[:5] if pick.tool.functions)]
+    )
+    novice = _novice(profile)
     challenges = set(profile.challenges)
     picks: list[CoursePick] = []
     for course in catalog.courses:
@@ -97,15 +102,17 @@ def rank(
         if taught:
             relevance += 1.0 / (1 + 0.2 * tool_rank[taught[0]])
             reasons.append(Reason("teaches_tool", {"tool": tool_names[taught[0]]}))
-        for i, goal in enumerate(goals):
-            if any(function_covers(goal, f) or function_covers(f, goal) for f in course.functions):
-                relevance += 0.7 / (1.0 + 0.5 * i)  # as engine.goal_weight
-                reasons.append(Reason("course_goal", {"function": goal}))
-                break
+        goal_relevance, first_goal = _goal_match(course, goals)
+        if first_goal is not None:
+            relevance += goal_relevance
+            reasons.append(Reason("course_goal", {"function": first_goal}))
         skills = [s for s in course.skills if s in needed]
         if skills:
             relevance += 0.4
             reasons.append(Reason("course_skills", {"skills": skills}))
+        if novice and "skill.digital_basics" in course.skills:
+            # Staff new to digital tools start with the basics, whatever the goals are.
+            relevance += 0.6 if "challenge.staff_skills" in challenges else 0.3
         if "challenge.leader_talent" in challenges and "skill.dx_leadership" in course.skills:
             relevance += 0.9
             reasons.append(Reason("leadership"))
@@ -129,6 +136,33 @@ def rank(
         )
     picks.sort(key=lambda p: (-p.score, p.course.slug))
     return picks[:limit]
+
+
+def _goal_match(course: CourseFacts, goals: Sequence[str]) -> tuple[float, str | None]:
+    """How well the course prepares for the goals, and the first goal it serves.
+
+    Each goal it serves counts, weighted by the goal's priority (as engine.goal_weight), and
+    most when the goal is what the course is mainly about (its first function).
+    """
+    relevance, first = 0.0, None
+    for i, goal in enumerate(goals):
+        positions = [
+            j
+            for j, f in enumerate(course.functions)
+            if function_covers(goal, f) or function_covers(f, goal)
+        ]
+        if positions:
+            relevance += 0.7 / (1.0 + 0.5 * i) * (1.0 if positions[0] == 0 else 0.6)
+            first = first or goal
+    return relevance, first
+
+
+def _novice(profile: Profile) -> bool:
+    """Staff who would gain from digital basics: they say so, or the company is mostly on paper."""
+    if "challenge.staff_skills" in profile.challenges:
+        return True
+    levels = list(profile.maturity.values())
+    return bool(levels) and sum(levels) / len(levels) <= 1
 
 
 def _practical(

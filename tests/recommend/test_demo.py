@@ -261,3 +261,21 @@ def test_reasons_in_the_viewers_language(lang: str, goal: str, interface: str, p
     assert goal in reasons
     assert interface in reasons
     assert price in reasons
+
+
+IZAKAYA_TOKYO: dict[str, Any] = {
+    "country": "JP",
+    "region": "JP-13",
+    "industry": "I56",
+    "employees": 9,
+    "currency": "JPY",
+    "goals": ["sales.pos", "hr.attendance"],
+    "challenges": ["challenge.staff_skills"],
+    "languages": ["ja"],
+}
+
+
+def test_staff_new_to_digital_tools_get_the_basics_first() -> None:
+    courses = recommend_json(IZAKAYA_TOKYO, today=date(2026, 11, 15))["courses"]
+    skills = {c.slug: c.skills for c in recommend_service().catalog()[0].courses}
+    assert courses and "skill.digital_basics" in skills[courses[0]["slug"]]
