@@ -39,6 +39,16 @@ def main() -> None:
     """dx_match: digital tools, subsidies and courses for SMEs."""
 
 
+def _add_serve() -> None:
+    # On the group itself, not the app: serving must not build an app in the master process.
+    from dx_match.serve import serve_command
+
+    main.add_command(serve_command)
+
+
+_add_serve()
+
+
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
     from dx_match.accounts.cli import user_group
