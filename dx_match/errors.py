@@ -129,6 +129,17 @@ def register_handlers(app: Flask) -> None:
             headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
         )
 
+    @app.teardown_appcontext
+    def end_session(_exc: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier, run later). A
+        # connection the database ended after the response was made (a restart) fails its
+        # final rollback: that must not turn a finished answer into gunicorn's bare 500.
+        try:
+            db.session.remove()
+        except sa_exc.DBAPIError as error:
+            app.logger.warning("database connection lost at the end of a request: %s", error)
+            db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Any:
         db.session.rollback()  # never leave a half-done transaction behind a 500
