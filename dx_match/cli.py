@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from dx_match import REPO_ROOT, create_app
 from dx_match.extensions import db
+from dx_match.search.service import IndexUnwritable
 
 DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
 
@@ -24,6 +25,8 @@ class DxGroup(FlaskGroup):
         """Run the command; a database without the schema gets one clear line and exit 1."""
         try:
             return super().invoke(ctx)
+        except IndexUnwritable as exc:
+            raise click.ClickException(str(exc)) from exc
         except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
             text = str(exc.orig)
             if "no such table" not in text and "does not exist" not in text:

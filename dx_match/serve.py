@@ -65,6 +65,9 @@ def gunicorn_settings(options: ServeOptions) -> dict[str, Any]:
         # inherited through fork() would be shared by every worker.
         "preload_app": False,
         "proc_name": "dx-match",
+        # gunicorn 24+'s control socket lives at one path under $HOME, shared by every server
+        # of that user (two sites on one machine would fight over it); reload is kill -HUP.
+        "control_socket_disable": True,
     }
     if options.pid_file:
         settings["pidfile"] = options.pid_file

@@ -132,13 +132,19 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 @contextmanager
 def serving(
-    env: Mapping[str, str], *extra: str, log: Path | None = None
+    env: Mapping[str, str],
+    *extra: str,
+    log: Path | None = None,
+    prefix: tuple[str, ...] = (),
 ) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """`dx-match serve` with one worker on a free port, up and answering; stopped afterwards."""
+    """`dx-match serve` with one worker on a free port, up and answering; stopped afterwards.
+
+    `prefix` goes before the command (e.g. setpriv, to run it without some privileges).
+    """
     port = free_port()
     output = log.open("ab") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
-        [DX_MATCH, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", *extra],
+        [*prefix, DX_MATCH, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1", *extra],
         env=dict(env),
         stdout=output,
         stderr=subprocess.STDOUT,
@@ -151,6 +157,36 @@ def serving(
         stop(process)
         if log is not None and not isinstance(output, int):
             output.close()
+
+
+# Run in a process of its own: a test process's db.session is bound to the suite's rolled-back
+# transaction (tests/conftest.py), which may be on another database.
+EDIT = """
+import sys
+import sqlalchemy as sa
+from dx_match import create_app
+from dx_match.catalog.models import Tool
+from dx_match.extensions import db
+
+slug, word = sys.argv[1:3]
+with create_app().app_context():
+    tool = db.session.scalars(sa.select(Tool).where(Tool.slug == slug)).one()
+    tool.summary = {"en": f"Now with {word} reports", "zh-TW": f"{word} 報表", "ja": word}
+    db.session.commit()
+"""
+
+
+def edit_summary(env: Mapping[str, str], slug: str, word: str) -> None:
+    """Change a tool's searchable text through the ORM (writing its outbox row), as `env` would."""
+    done = subprocess.run(
+        [sys.executable, "-c", EDIT, slug, word],
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def base_env(**overrides: str) -> dict[str, str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import secrets
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,7 +25,7 @@ import pytest
 import sqlalchemy as sa
 
 from dx_match.cli import DEMO_CATALOG
-from tests.scaleout.processes import DX_MATCH, Browser, base_env, dx, serving, stop
+from tests.scaleout.processes import DX_MATCH, Browser, base_env, dx, edit_summary, serving, stop
 
 REDIS_URL = "redis://127.0.0.1:6379/2"
 MARKER = "quokkaledger"  # a word no demo tool uses
@@ -92,36 +91,6 @@ def log_in(browser: Browser) -> None:
         {"email": "owner@shop.example", "password": PASSWORD},
     )
     assert reply.status == 302, reply.body[:500]
-
-
-# Run in a process of its own: this test process's db.session is bound to the suite's
-# rolled-back transaction (tests/conftest.py), on another database.
-EDIT = """
-import sys
-import sqlalchemy as sa
-from dx_match import create_app
-from dx_match.catalog.models import Tool
-from dx_match.extensions import db
-
-slug, word = sys.argv[1:3]
-with create_app().app_context():
-    tool = db.session.scalars(sa.select(Tool).where(Tool.slug == slug)).one()
-    tool.summary = {"en": f"Now with {word} reports", "zh-TW": f"{word} 報表", "ja": word}
-    db.session.commit()
-"""
-
-
-def edit_summary(env: dict[str, str], slug: str, word: str) -> None:
-    """Change a tool's searchable text through the ORM, in a process with `env`."""
-    done = subprocess.run(
-        [sys.executable, "-c", EDIT, slug, word],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def test_login_and_search_are_shared_by_two_processes(
