@@ -8,18 +8,16 @@ mounted over the index folder (skipped where mounting is not allowed).
 
 from __future__ import annotations
 
-import secrets
 import shutil
 import stat
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from dx_match.cli import DEMO_CATALOG
-from tests.scaleout.processes import Browser, base_env, dx, edit_summary, serving
+from tests.scaleout.processes import Browser, edit_summary, production_env, serving
 
 pytestmark = pytest.mark.faults
 WITHOUT_OVERRIDE = ("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--")
@@ -28,36 +26,10 @@ CLEAR = "the search index cannot be written at"
 MARKER = "wombatinvoice"
 
 
-@pytest.fixture(scope="module")
-def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An instance folder with the demo catalog and its Whoosh index (built once)."""
+@pytest.fixture(autouse=True)
+def _setpriv() -> None:
     if shutil.which("setpriv") is None:
         pytest.skip("needs util-linux's setpriv to drop root's permission override")
-    instance = tmp_path_factory.mktemp("prepared") / "instance"
-    env = base_env(DX_INSTANCE_PATH=str(instance))
-    dx(env, "init")
-    dx(env, "import", str(DEMO_CATALOG))
-    return instance
-
-
-@pytest.fixture
-def instance(prepared: Path, tmp_path: Path) -> Iterator[Path]:
-    """A copy of the prepared instance for one test; permissions restored afterwards."""
-    copy = tmp_path / "instance"
-    shutil.copytree(prepared, copy, symlinks=True)
-    yield copy
-    for path in (copy, *copy.rglob("*")):
-        if not path.is_symlink():
-            path.chmod(path.stat().st_mode | stat.S_IWUSR)
-
-
-def environment(instance: Path) -> dict[str, str]:
-    """Production settings on this instance folder."""
-    return base_env(
-        DX_ENV="production",
-        DX_SECRET_KEY=secrets.token_urlsafe(32),
-        DX_INSTANCE_PATH=str(instance),
-    )
 
 
 def read_only(path: Path) -> None:
@@ -67,7 +39,7 @@ def read_only(path: Path) -> None:
             item.chmod(item.stat().st_mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
-def wait_for(predicate, seconds: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+def wait_for(predicate: Callable[[], bool], seconds: float = 15.0) -> None:
     """Poll until `predicate()` is true."""
     deadline = time.monotonic() + seconds
     while not predicate():
@@ -78,7 +50,7 @@ def wait_for(predicate, seconds: float = 15.0) -> None:  # type: ignore[no-untyp
 def test_read_only_index_keeps_serving_and_keeps_the_edit_for_later(
     instance: Path, tmp_path: Path
 ) -> None:
-    env = environment(instance)
+    env = production_env(instance)
     whoosh = instance / "search" / "whoosh"
     read_only(whoosh)
     log = tmp_path / "serve.log"
@@ -104,7 +76,7 @@ def test_read_only_index_keeps_serving_and_keeps_the_edit_for_later(
 def test_missing_index_in_an_unwritable_folder_serves_without_full_text_search(
     instance: Path, tmp_path: Path
 ) -> None:
-    env = environment(instance)
+    env = production_env(instance)
     shutil.rmtree(instance / "search" / "whoosh")
     read_only(instance / "search")
     log = tmp_path / "serve.log"
@@ -142,7 +114,7 @@ def tiny_disk(instance: Path) -> Iterator[Path]:
 def test_full_index_disk_is_a_clear_message_and_the_site_stays_up(
     instance: Path, tiny_disk: Path, tmp_path: Path
 ) -> None:
-    env = environment(instance)
+    env = production_env(instance)
     log = tmp_path / "serve.log"
     with serving(env, "--no-indexer", log=log) as (port, _server):
         browser = Browser(port)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -194,3 +195,13 @@ def base_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DX_", "FLASK_"))}
     env.update(overrides)
     return env
+
+
+def production_env(instance: Path, **overrides: str) -> dict[str, str]:
+    """Production settings (a random secret key) on this instance folder."""
+    return base_env(
+        DX_ENV="production",
+        DX_SECRET_KEY=secrets.token_urlsafe(32),
+        DX_INSTANCE_PATH=str(instance),
+        **overrides,
+    )
