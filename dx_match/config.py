@@ -96,6 +96,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if not smtp_port_text.isdigit() or not 0 < int(smtp_port_text) < 65536:
         raise ConfigError(f"DX_SMTP_PORT must be a port number, not {smtp_port_text!r}")
     redis_url = env_vars.get("DX_REDIS_URL", "")
+    limits_text = env_vars.get("DX_RATE_LIMITS_ENABLED", "1")
+    if limits_text not in {"0", "1"}:
+        raise ConfigError(f"DX_RATE_LIMITS_ENABLED must be 1 or 0, not {limits_text!r}")
     production = env == "production"
     return {
         "DX_ENV": env,
@@ -129,7 +132,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
-        "DX_RATE_LIMITS_ENABLED": True,
+        # 0 turns every rate limit off: for load tests from one address (bench/load.py), never
+        # for a site on the internet (log-in guessing would be unlimited).
+        "DX_RATE_LIMITS_ENABLED": limits_text == "1",
         # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
         "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
         "DX_SMTP_PORT": int(smtp_port_text),
