@@ -96,6 +96,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if not smtp_port_text.isdigit() or not 0 < int(smtp_port_text) < 65536:
         raise ConfigError(f"DX_SMTP_PORT must be a port number, not {smtp_port_text!r}")
     redis_url = env_vars.get("DX_REDIS_URL", "")
+    proxy_hops = env_vars.get("DX_PROXY_HOPS", "0")
+    if not proxy_hops.isdigit() or int(proxy_hops) > 5:
+        raise ConfigError(f"DX_PROXY_HOPS must be a number of proxies 0-5, not {proxy_hops!r}")
     limits_text = env_vars.get("DX_RATE_LIMITS_ENABLED", "1")
     if limits_text not in {"0", "1"}:
         raise ConfigError(f"DX_RATE_LIMITS_ENABLED must be 1 or 0, not {limits_text!r}")
@@ -132,6 +135,9 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
+        # Reverse proxies (load balancers) in front of the app whose X-Forwarded-For/-Proto
+        # are trusted: rate limits then count the client, not the proxy. 0 trusts no header.
+        "DX_PROXY_HOPS": int(proxy_hops),
         # 0 turns every rate limit off: for load tests from one address (bench/load.py), never
         # for a site on the internet (log-in guessing would be unlimited).
         "DX_RATE_LIMITS_ENABLED": limits_text == "1",
