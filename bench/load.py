@@ -230,6 +230,7 @@ def main() -> None:
     parser.add_argument("--scale-out", action="store_true", help="PostgreSQL + postgres search.")
     parser.add_argument("--database-url", help="Scale-out database (never the suite's `test`).")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--warm-seconds", type=float, default=60)
     parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--capacity-seconds", type=float, default=60)
     parser.add_argument("--capacity-users", type=int, default=8)
@@ -277,8 +278,9 @@ def main() -> None:
                 raise SystemExit("the server did not come up")
             time.sleep(0.5)
         requests = mix(args.tools, args.seed)
-        # Warm every worker: sidecars, analyzers, recommender arrays, template caches.
-        run_phase(args.port, requests, users=args.workers * 2, seconds=10, think=0)
+        # Warm every worker: sidecars, analyzers, recommender arrays, template caches (at 10k
+        # tools each worker needs several seconds of its own for them on a busy machine).
+        run_phase(args.port, requests, users=args.workers * 2, seconds=args.warm_seconds, think=0)
         load1, load5, _ = os.getloadavg()  # the machine is shared: say how busy it was
         print(
             f"mode: {mode}, {args.tools} tools, {args.workers} workers, {os.cpu_count()} cores, "
