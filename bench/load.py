@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--database-url", help="Scale-out database (never the suite's `test`).")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--warm-seconds", type=float, default=60)
+    parser.add_argument("--server-log", help="Append the server's error log here.")
     parser.add_argument("--baseline-seconds", type=float, default=15)
     parser.add_argument("--capacity-seconds", type=float, default=60)
     parser.add_argument("--capacity-users", type=int, default=8)
@@ -261,12 +262,13 @@ def main() -> None:
         }
     mode = "scale-out (PostgreSQL + postgres search + Redis)" if args.scale_out else "embedded"
     server = None
+    server_log = Path(args.server_log).open("ab") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     try:
         prepare(args, env, work)
         server = subprocess.Popen(
             [DX, "serve", "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
              "--no-indexer", "--access-log", ""],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env, stdout=subprocess.DEVNULL, stderr=server_log,
         )  # fmt: skip
         deadline = time.monotonic() + 90
         while True:
