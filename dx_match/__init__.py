@@ -69,4 +69,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
     register_commands(app)
+    if app.config["DX_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["DX_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

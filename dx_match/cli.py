@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from dx_match import REPO_ROOT, create_app
 from dx_match.extensions import db
+from dx_match.search.service import IndexUnwritable
 
 DEMO_CATALOG = REPO_ROOT / "catalog" / "demo"
 
@@ -24,6 +25,8 @@ class DxGroup(FlaskGroup):
         """Run the command; a database without the schema gets one clear line and exit 1."""
         try:
             return super().invoke(ctx)
+        except IndexUnwritable as exc:
+            raise click.ClickException(str(exc)) from exc
         except (sa.exc.OperationalError, sa.exc.ProgrammingError) as exc:
             text = str(exc.orig)
             if "no such table" not in text and "does not exist" not in text:
@@ -37,6 +40,16 @@ class DxGroup(FlaskGroup):
 @click.group(cls=DxGroup, create_app=create_app, add_version_option=False)
 def main() -> None:
     """dx_match: digital tools, subsidies and courses for SMEs."""
+
+
+def _add_serve() -> None:
+    # On the group itself, not the app: serving must not build an app in the master process.
+    from dx_match.serve import serve_command
+
+    main.add_command(serve_command)
+
+
+_add_serve()
 
 
 def register_commands(app: Flask) -> None:

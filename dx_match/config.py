@@ -99,6 +99,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if not view_flush_text.isdigit():
         raise ConfigError(f"DX_VIEW_FLUSH_SECONDS must be whole seconds, not {view_flush_text!r}")
     redis_url = env_vars.get("DX_REDIS_URL", "")
+    proxy_hops = env_vars.get("DX_PROXY_HOPS", "0")
+    if not proxy_hops.isdigit() or int(proxy_hops) > 5:
+        raise ConfigError(f"DX_PROXY_HOPS must be a number of proxies 0-5, not {proxy_hops!r}")
+    limits_text = env_vars.get("DX_RATE_LIMITS_ENABLED", "1")
+    if limits_text not in {"0", "1"}:
+        raise ConfigError(f"DX_RATE_LIMITS_ENABLED must be 1 or 0, not {limits_text!r}")
     production = env == "production"
     return {
         "DX_ENV": env,
@@ -132,9 +138,14 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
-        "DX_RATE_LIMITS_ENABLED": True,
         # Listing page views are counted in memory and written at most this often (seconds).
         "DX_VIEW_FLUSH_SECONDS": int(view_flush_text),
+        # Reverse proxies (load balancers) in front of the app whose X-Forwarded-For/-Proto
+        # are trusted: rate limits then count the client, not the proxy. 0 trusts no header.
+        "DX_PROXY_HOPS": int(proxy_hops),
+        # 0 turns every rate limit off: for load tests from one address (bench/load.py), never
+        # for a site on the internet (log-in guessing would be unlimited).
+        "DX_RATE_LIMITS_ENABLED": limits_text == "1",
         # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
         "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
         "DX_SMTP_PORT": int(smtp_port_text),

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
+
+
+#: Seconds a client is told to wait (Retry-After) when the database is unreachable.
+DATABASE_RETRY_AFTER = 5
 
 
 class DxError(Exception):
@@ -59,10 +64,11 @@ class ValidationFailed(DxError):
 
 def register_handlers(app: Flask) -> None:
     """Map domain errors and HTTP errors to an HTML page or problem+json by the Accept header."""
-    from flask import jsonify, render_template, request
+    from flask import g, jsonify, render_template, request
+    from sqlalchemy import exc as sa_exc
     from werkzeug.exceptions import HTTPException
 
-    from dx_match.extensions import db
+    from dx_match.extensions import db, login_manager
 
     def wants_json() -> bool:
         best = request.accept_mimetypes.best_match(["text/html", "application/json"])
@@ -106,11 +112,44 @@ def register_handlers(app: Flask) -> None:
             exc.code or 500, exc.name, exc.description or "", _argument_errors(exc), headers
         )
 
+    @app.errorhandler(sa_exc.OperationalError)
+    @app.errorhandler(sa_exc.InterfaceError)
+    def on_database_unavailable(exc: sa_exc.DBAPIError) -> Any:
+        # The database went away (restart, failover, network): a clean 503 the client may retry;
+        # the pool drops the broken connection and pool_pre_ping checks the next ones.
+        with contextlib.suppress(sa_exc.DBAPIError):
+            db.session.rollback()
+        app.logger.error("database unavailable: %s", _first_line(exc.orig))
+        # The page header would look the visitor up in the database that just failed.
+        g._login_user = login_manager.anonymous_user()
+        return respond(
+            503,
+            "Service Unavailable",
+            "The database is not reachable at the moment; please try again shortly.",
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER)},
+        )
+
+    @app.teardown_appcontext
+    def end_session(_exc: BaseException | None) -> None:
+        # Runs before Flask-SQLAlchemy's own teardown (registered earlier, run later). A
+        # connection the database ended after the response was made (a restart) fails its
+        # final rollback: that must not turn a finished answer into gunicorn's bare 500.
+        try:
+            db.session.remove()
+        except sa_exc.DBAPIError as error:
+            app.logger.warning("database connection lost at the end of a request: %s", error)
+            db.session.registry.clear()
+
     @app.errorhandler(Exception)
     def on_unexpected(exc: Exception) -> Any:
         db.session.rollback()  # never leave a half-done transaction behind a 500
         app.logger.exception("unhandled error", exc_info=exc)
         return respond(500, "Internal Server Error", "Something went wrong on our side.")
+
+
+def _first_line(error: object) -> str:
+    """The first line of a driver's message (PostgreSQL adds context lines)."""
+    return (str(error).splitlines() or [""])[0]
 
 
 def _argument_errors(exc: Exception) -> list[dict[str, Any]] | None:

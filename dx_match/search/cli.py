@@ -16,7 +16,7 @@ from dx_match.catalog.models import DEPLOYMENTS
 from dx_match.catalog.queries import vocabulary
 from dx_match.extensions import db
 from dx_match.search.docvalues import Filters
-from dx_match.search.service import search_service
+from dx_match.search.service import IndexUnwritable, search_service
 from dx_match.search.spec_query import search_filters, search_rows
 
 SUBCOMMANDS = ("query", "reindex", "check", "drain", "worker")
@@ -163,10 +163,15 @@ def worker_command(interval: float) -> None:
     """The indexer: drain the outbox forever (one per machine in scale-out)."""
     service = search_service()
     if not service.backend.has_index():
-        service.rebuild()
+        try:
+            service.rebuild()
+        except IndexUnwritable as exc:
+            current_app.logger.error("indexer: %s", exc)
     while True:
         try:
             service.drain()
+        except IndexUnwritable as exc:
+            current_app.logger.error("indexer: %s", exc)  # one line per poll, not a traceback
         except Exception:
             current_app.logger.exception("indexer batch failed; retrying")
             db.session.rollback()

@@ -15,6 +15,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask import Flask, current_app
 
+from dx_match.errors import DxError
 from dx_match.extensions import db
 from dx_match.i18n import localized
 from dx_match.search import query as q
@@ -33,6 +34,8 @@ from dx_match.search.synonyms import load_synonyms
 from dx_match.search.tokenize import Analyzer
 
 SORTS = ("relevance", "price", "newest", "name")
+# After a background rebuild failed, searches wait this long before starting another one.
+REBUILD_RETRY_SECONDS = 30.0
 # "Any word" results kept when every word together found nothing (best-scoring first).
 RELAXED_LIMIT = 1000
 EXTENSION_KEY = "dx_search"
@@ -65,6 +68,30 @@ class SearchResponse:
     corrected: bool = False
     rebuilding: bool = False
     ignored_query: bool = False
+
+
+class IndexUnwritable(DxError):
+    """The index files cannot be written (read-only folder, disk full): one clear line."""
+
+    status = 503
+
+    def __init__(self, error: OSError) -> None:
+        where = error.filename or "the search index folder"
+        super().__init__(
+            f"the search index cannot be written at {where} ({error.strerror or error}): "
+            "the site keeps serving and queued changes stay in the outbox; make the folder "
+            "writable (or free space), then run `dx-match search drain` or `reindex`"
+        )
+
+
+@contextmanager
+def _index_writes() -> Iterator[None]:
+    """Turn a file-system failure while writing the index into IndexUnwritable."""
+    try:
+        yield
+    except OSError as exc:
+        db.session.rollback()  # the outbox rows read stay queued for the next attempt
+        raise IndexUnwritable(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,7 @@ class SearchService:
         self._setup = threading.Lock()
         self._rebuild_thread: threading.Thread | None = None
         self._checked: DocValues | None = None  # the index was usable with this sidecar
+        self._rebuild_failed_at = -REBUILD_RETRY_SECONDS  # monotonic time of the last failure
 
     # -- analysis ---------------------------------------------------------------------
 
@@ -295,8 +323,10 @@ class SearchService:
         # Never wait for the indexer while holding the database: on SQLite an open transaction
         # holds the write lock (BEGIN IMMEDIATE) that the indexer we wait for needs to finish.
         db.session.commit()
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        with self.lock_path.open("w") as handle:
+        with _index_writes():
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            handle = self.lock_path.open("a")  # "a": never truncates, the same lock either way
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
@@ -317,7 +347,8 @@ class SearchService:
             # Edits from here on get outbox rows not in `covered` and stay for drain(), so the build
             # need not hold a transaction: on SQLite that would block every listing edit.
             db.session.commit()
-            self.backend.rebuild(self._documents_in_chunks(ids), progress)
+            with _index_writes():
+                self.backend.rebuild(self._documents_in_chunks(ids), progress)
             _delete_outbox(covered)
             self._bump()
             db.session.commit()
@@ -343,11 +374,12 @@ class SearchService:
                 return 0
             ids = sorted({tool_id for _id, tool_id in rows})
             documents = list(self.documents(ids))
-            if documents:
-                self.backend.upsert(documents)
             gone = set(ids) - {d.id for d in documents}
-            if gone:
-                self.backend.delete(gone)  # unpublished, archived, rejected or deleted
+            with _index_writes():
+                if documents:
+                    self.backend.upsert(documents)
+                if gone:
+                    self.backend.delete(gone)  # unpublished, archived, rejected or deleted
             _delete_outbox([row_id for row_id, _tool in rows])
             self._bump()
             db.session.commit()
@@ -372,6 +404,8 @@ class SearchService:
         if self.backend.has_index():
             return True
         with self._setup:
+            if time.monotonic() - self._rebuild_failed_at < REBUILD_RETRY_SECONDS:
+                return False  # it failed just now (unwritable folder?): do not retry per search
             if self._rebuild_thread is None or not self._rebuild_thread.is_alive():
                 app = current_app._get_current_object()  # type: ignore[attr-defined]
                 self._rebuild_thread = threading.Thread(
@@ -407,7 +441,11 @@ def _rebuild_in_background(app: Flask, service: SearchService) -> None:
     with app.app_context():
         try:
             service.rebuild()
+        except IndexUnwritable as exc:
+            service._rebuild_failed_at = time.monotonic()
+            app.logger.error("search index rebuild failed: %s", exc)
         except Exception:
+            service._rebuild_failed_at = time.monotonic()
             app.logger.exception("search index rebuild failed")
         finally:
             db.session.remove()
@@ -457,6 +495,8 @@ def start_indexer_thread(app: Flask, interval: float = 2.0) -> threading.Thread:
             with app.app_context():
                 try:
                     search_service(app).drain()
+                except IndexUnwritable as exc:
+                    app.logger.error("indexer: %s", exc)
                 except Exception:
                     app.logger.exception("indexer batch failed; the outbox keeps it for later")
                 finally:
