@@ -56,6 +56,9 @@ class ViewCounter:
         if not batch:
             return 0
         try:
+            # End the page's read first: on SQLite a GET's transaction is deferred, and one that
+            # has read cannot take the write lock if another writer committed meanwhile.
+            db.session.commit()
             with db.session.begin_nested():
                 for (kind, listing_id, day), views in sorted(batch.items()):
                     db.session.execute(_upsert(kind, listing_id, day, views))
