@@ -67,3 +67,19 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TextBack
     if drop is not None:
         drop()
     instance.close()
+
+
+#: Analyzed terms (stems, unified Han, kana bigrams) for random documents and queries.
+WORDS = [
+    "pos",
+    "cloud",
+    "invoic",
+    "account",
+    "餐厅",
+    "点餐",
+    "クラ",
+    "ラウ",
+    "在库",
+    "管理",
+    "shift",
+]

@@ -12,6 +12,7 @@ from dx_match.search.backends.base import TextBackend
 from dx_match.search.documents import TEXT_FIELDS, SearchDocument, ToolRecord
 from dx_match.search.query import Clause, Synonyms, TextQuery, build
 from dx_match.search.tokenize import Analyzer
+from tests.search.conftest import WORDS
 
 CORPUS = {
     1: {
@@ -144,21 +145,6 @@ def test_upsert_delete_and_rebuild(backend: TextBackend, analyzer: Analyzer) -> 
 def test_empty_query_matches_nothing(backend: TextBackend, analyzer: Analyzer) -> None:
     backend.rebuild(corpus(analyzer))
     assert backend.search(TextQuery(())) == {}
-
-
-WORDS = [
-    "pos",
-    "cloud",
-    "invoic",
-    "account",
-    "餐厅",
-    "点餐",
-    "クラ",
-    "ラウ",
-    "在库",
-    "管理",
-    "shift",
-]
 
 
 @settings(

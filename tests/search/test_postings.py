@@ -28,21 +28,7 @@ from dx_match.search.backends.whoosh_backend import (
 )
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument, ToolRecord
 from dx_match.search.query import Clause, TextQuery
-from tests.search.conftest import make_backend, postgres_url
-
-WORDS = [
-    "pos",
-    "cloud",
-    "invoic",
-    "account",
-    "餐厅",
-    "点餐",
-    "クラ",
-    "ラウ",
-    "在库",
-    "管理",
-    "shift",
-]
+from tests.search.conftest import WORDS, make_backend, postgres_url
 
 
 def documents(seed: int, count: int, first_id: int = 1) -> list[SearchDocument]:
