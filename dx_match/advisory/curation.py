@@ -109,17 +109,27 @@ def save(actor: User | None, set_id: int, edit: SetEdit, today: date) -> Recomme
     for item in row.items:
         if item.id in edit.notes:
             item.note = edit.notes[item.id]
+    order = list(row.items)
+    refused = None
     if edit.action is not None:
-        _apply(row, *edit.action, today=today)
-    for position, item in enumerate(row.items):
+        try:
+            _apply(row, order, *edit.action, today=today)
+        except ValidationFailed as problem:
+            refused = problem  # the text is saved all the same
+    # Positions from a plain list: swapping members of the ORM collection would orphan them.
+    for position, item in enumerate(order):
         item.position = position
     row.edit_version += 1
     db.session.commit()
+    if refused is not None:
+        raise refused
     return row
 
 
-def _apply(row: RecommendationSet, action: str, value: str, *, today: date) -> None:
-    items = row.items
+def _apply(
+    row: RecommendationSet, order: list[SetItem], action: str, value: str, *, today: date
+) -> None:
+    items = order
     if action == "add":
         kind, _sep, slug = value.partition(":")
         if kind not in ITEM_KINDS or not slug:
@@ -130,20 +140,20 @@ def _apply(row: RecommendationSet, action: str, value: str, *, today: date) -> N
         if name is None:
             raise ValidationFailed(["add"])
         snapshot = snapshots.lookup(_proposal(row.client, today)[2], kind, slug)
-        items.append(
-            SetItem(
-                position=len(items),
-                item_kind=kind,
-                item_slug=slug,
-                snapshot=snapshot or {"name": name, "currency": row.currency, "reasons": []},
-            )
+        item = SetItem(
+            position=len(items),
+            item_kind=kind,
+            item_slug=slug,
+            snapshot=snapshot or {"name": name, "currency": row.currency, "reasons": []},
         )
+        row.items.append(item)
+        items.append(item)
         return
     index = next((n for n, i in enumerate(items) if str(i.id) == value), None)
     if index is None:
         return  # removed in another tab: nothing left to do
     if action == "remove":
-        items.pop(index)
+        row.items.remove(items.pop(index))
     elif action in ("up", "down"):
         other = index - 1 if action == "up" else index + 1
         if 0 <= other < len(items):
