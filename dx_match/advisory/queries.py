@@ -159,12 +159,14 @@ def search_items(text: str, lang: str) -> list[tuple[str, str, Any]]:
 
 def catalog_name(kind: str, slug: str) -> Any:
     """The translated name of a catalog item, or None when it does not exist."""
-    model, column = {
-        "tool": (Tool, Tool.name),
-        "course": (Course, Course.title),
-        "subsidy": (Subsidy, Subsidy.name),
-    }[kind]
-    return db.session.scalar(sa.select(column).where(model.slug == slug))
+    query: sa.Select[Any]
+    if kind == "tool":
+        query = sa.select(Tool.name).where(Tool.slug == slug)
+    elif kind == "course":
+        query = sa.select(Course.title).where(Course.slug == slug)
+    else:
+        query = sa.select(Subsidy.name).where(Subsidy.slug == slug)
+    return db.session.scalar(query)
 
 
 def display_name(snapshot: dict[str, Any], lang: str) -> str:

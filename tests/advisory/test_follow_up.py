@@ -42,7 +42,7 @@ def test_claiming_makes_the_profile_the_organisations_and_spends_the_link(
 
 
 def test_the_sme_answers_and_the_advisor_follows_up(workspace: Workspace) -> None:
-    client_id, row = workspace.sent_set()
+    _client_id, row = workspace.sent_set()
     tool_item = next(i for i in row.items if i.item_kind == "tool")
     other = next(i for i in row.items if i.id != tool_item.id)
     followup = f"/advisor/sets/{row.id}"

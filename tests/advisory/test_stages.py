@@ -40,7 +40,7 @@ def test_next_stages(kind: str, current: str | None, expected: tuple[str, ...]) 
         ("tool", None, "sold", TODAY, {}, "unknown_stage"),
     ],
 )  # fmt: skip
-def test_refused_moves(
+def test_refused_moves(  # noqa: PLR0917  (one parameter per table column)
     kind: str, current: str | None, target: str, on: date, dates: dict[str, str], code: str
 ) -> None:
     with pytest.raises(StageRefused) as refused:
@@ -60,7 +60,7 @@ def test_refused_moves(
          {"interested": "2026-11-01", "applied": "2026-12-01"}),
     ],
 )  # fmt: skip
-def test_allowed_moves(
+def test_allowed_moves(  # noqa: PLR0917  (one parameter per table column)
     kind: str,
     current: str | None,
     target: str,
