@@ -6,9 +6,8 @@ Create Date: 2026-12-01 22:00:33.987233
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "df8087025abd"
