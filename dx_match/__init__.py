@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match import api, errors, i18n, models, security, templating
     from dx_match.accounts import login as accounts_login
     from dx_match.accounts.views import bp as accounts_bp
+    from dx_match.advisory import views as advisory_views
     from dx_match.audit.views import bp as audit_bp
     from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     survey_views.init_app(app)
     inquiries_views.init_app(app)
+    advisory_views.init_app(app)
     app.register_blueprint(listings_bp)
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)

@@ -1,6 +1,7 @@
 """Every model module, imported once so the metadata (and Alembic) sees all tables."""
 
 from dx_match.accounts import models as accounts_models
+from dx_match.advisory import models as advisory_models
 from dx_match.audit import models as audit_models
 from dx_match.catalog import models as catalog_models
 from dx_match.inquiries import models as inquiries_models
@@ -14,6 +15,7 @@ from dx_match.taxonomy import models as taxonomy_models
 
 __all__ = [
     "accounts_models",
+    "advisory_models",
     "audit_models",
     "catalog_models",
     "inquiries_models",

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
+from dx_match.db import utcnow
 from dx_match.extensions import db
 from dx_match.inquiries.models import Inquiry, InquiryMessage
 from dx_match.survey.models import ProfileVersion, SmeProfile
@@ -69,6 +70,18 @@ def profile_owners(
     # Like members_only, except that anonymous visitors get 404 too (a visitor's profile is
     # reached by the key in their session, so a log-in page would say the profile exists).
     return Entry(url, 404, {"anonymous": anonymous, "sme": status, "admin": status})
+
+
+def advisors(url: Callable[[dict[str, Any]], str], status: int) -> Entry:
+    # The advisor workspace: the advisor (owner of the client and set) only.
+    statuses = dict.fromkeys(SIGNED_IN, 403) | {"anonymous": LOGIN, "advisor": status}
+    return Entry(url, status, statuses)
+
+
+def sme_members(url: Callable[[dict[str, Any]], str], status: int) -> Entry:
+    # An SME organisation's sets: its member `sme`; the outsider SME gets 404, other roles 403.
+    statuses = dict.fromkeys(SIGNED_IN, 403) | {"anonymous": LOGIN, "sme": status, "outsider": 404}
+    return Entry(url, status, statuses)
 
 
 BAD_TOKEN = "not-a-real-token"
@@ -247,6 +260,48 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/admin/subsidies/<slug>/edit", "POST"): admin_only(
         lambda c: f"/admin/subsidies/{c['subsidy']}/edit", 422
     ),
+    # Advisor workspace: advisors only (others 403); another advisor's client or set is 404,
+    # tested in tests/advisory/test_privacy.py. The client and set here are the advisor's own.
+    ("/advisor/clients", "GET"): advisors(fixed("/advisor/clients"), 200),
+    ("/advisor/clients", "POST"): advisors(fixed("/advisor/clients"), 422),
+    ("/advisor/clients/<int:client_id>", "GET"): advisors(
+        lambda c: f"/advisor/clients/{c['client']}", 200
+    ),
+    ("/advisor/clients/<int:client_id>/invite", "POST"): advisors(
+        lambda c: f"/advisor/clients/{c['client']}/invite", 303
+    ),
+    ("/advisor/clients/<int:client_id>/survey", "POST"): advisors(
+        lambda c: f"/advisor/clients/{c['client']}/survey", 303
+    ),
+    ("/advisor/clients/<int:client_id>/sets", "POST"): advisors(
+        lambda c: f"/advisor/clients/{c['client']}/sets", 303
+    ),
+    ("/advisor/sets/<int:set_id>", "GET"): advisors(lambda c: f"/advisor/sets/{c['set']}", 200),
+    ("/advisor/sets/<int:set_id>", "POST"): advisors(  # no version: stale, text kept
+        lambda c: f"/advisor/sets/{c['set']}", 409
+    ),
+    ("/advisor/sets/<int:set_id>/preview", "GET"): advisors(
+        lambda c: f"/advisor/sets/{c['set']}/preview", 200
+    ),
+    ("/advisor/sets/<int:set_id>/send", "POST"): advisors(  # no contact e-mail: back with a message
+        lambda c: f"/advisor/sets/{c['set']}/send", 303
+    ),
+    ("/advisor/sets/<int:set_id>/items/<int:item_id>/stage", "POST"): advisors(
+        lambda c: f"/advisor/sets/{c['set']}/items/{c['item']}/stage",
+        409,  # a draft: not yet
+    ),
+    # The SME side: an invitation link anyone may open (a bad one is 404); sets of one's own
+    # organisation (the sent set here belongs to `sme`); everyone else 404, other roles 403.
+    ("/clients/claim/<token>", "GET"): public(f"/clients/claim/{BAD_TOKEN}", 404),
+    ("/clients/claim/<token>", "POST"): public(f"/clients/claim/{BAD_TOKEN}", 404),
+    ("/sets", "GET"): Entry(fixed("/sets"), 403, {"anonymous": LOGIN, "sme": 200, "outsider": 200}),
+    ("/sets/<int:set_id>", "GET"): sme_members(lambda c: f"/sets/{c['sent_set']}", 200),
+    ("/sets/<int:set_id>/items/<int:item_id>/respond", "POST"): sme_members(
+        lambda c: f"/sets/{c['sent_set']}/items/{c['sent_item']}/respond", 422
+    ),
+    ("/sets/advisors/<int:client_id>/revoke", "POST"): sme_members(
+        lambda c: f"/sets/advisors/{c['claimed_client']}/revoke", 303
+    ),
     # Admin.
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(
@@ -299,7 +354,9 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     inquiry.messages.append(InquiryMessage(author="asker", user=asker, body="How much?"))
     db.session.add(inquiry)
     db.session.commit()
+    workspace = _advisor_workspace(users["advisor"], users["sme"], profile)
     return {
+        **workspace,
         "tool": first(Tool),
         "vendor": first(Vendor),
         "subsidy": first(Subsidy),
@@ -310,6 +367,35 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "inquiry": inquiry.id,
         "revision": _pending_revision(first(Vendor), users["admin"]),
         "users": users,
+    }
+
+
+def _advisor_workspace(advisor: Any, sme: Any, profile: SmeProfile) -> dict[str, int]:
+    """A draft set for an unclaimed client of the advisor, and a sent set `sme`'s org claimed."""
+    from dx_match.advisory.models import AdvisorClient, RecommendationSet, SetItem
+
+    draft_client = AdvisorClient(advisor_id=advisor.id, name="Draft client", locale="en")
+    claimed = AdvisorClient(
+        advisor_id=advisor.id,
+        name="Claimed client",
+        locale="en",
+        contact_email="owner@example.com",
+        organisation_id=sme.organisation_id,
+        profile_id=profile.id,
+    )
+    draft = RecommendationSet(client=draft_client, state="draft", profile_version=1)
+    draft.items.append(SetItem(item_kind="tool", item_slug="x", snapshot={"name": "X"}))
+    sent = RecommendationSet(client=claimed, state="sent", profile_version=1, sent_at=utcnow())
+    sent.items.append(SetItem(item_kind="tool", item_slug="x", snapshot={"name": "X"}))
+    db.session.add_all([draft_client, claimed, draft, sent])
+    db.session.commit()
+    return {
+        "client": draft_client.id,
+        "set": draft.id,
+        "item": draft.items[0].id,
+        "claimed_client": claimed.id,
+        "sent_set": sent.id,
+        "sent_item": sent.items[0].id,
     }
 
 

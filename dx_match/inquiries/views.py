@@ -47,6 +47,9 @@ from dx_match.inquiries.forms import (
 from dx_match.inquiries.models import STATUSES, Inquiry
 from dx_match.security import rate_limit
 
+#: How much of a `?message=` (a link from an advisor's set) pre-fills the question.
+MESSAGE_PREFILL_MAX = 500
+
 bp = Blueprint("inquiries", __name__)
 
 
@@ -75,6 +78,8 @@ def ask(listing_kind: str, slug: str) -> ResponseReturnValue:
     form.set_kinds(services.kinds_for(listing_kind))
     if request.method == "GET" and not form.kind.data:
         form.kind.data = form.kind.choices[0][0]
+    if request.method == "GET" and request.args.get("message") and not form.message.data:
+        form.message.data = request.args["message"][:MESSAGE_PREFILL_MAX]  # e.g. from a set item
     if form.validate_on_submit():
         if form.website.data:  # a robot filled the honeypot: answer as usual, keep nothing
             return render_template(

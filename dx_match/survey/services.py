@@ -5,6 +5,9 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from blinker import Namespace
+from flask import current_app
+
 from dx_match.accounts.models import User
 from dx_match.accounts.permissions import is_member
 from dx_match.errors import NotFound
@@ -17,6 +20,10 @@ from dx_match.survey.answers import Answers, answers_from_profile
 from dx_match.survey.models import ProfileVersion, SmeProfile, SurveyDraft
 
 WHAT = "profile"
+
+#: Sent inside `finish` before its commit (profile=row as sender, actor=, draft=), so a
+#: listener's writes (the advisor workspace links a client's profile) share that commit.
+profile_saved = Namespace().signal("profile-saved")
 
 
 def new_key() -> str:
@@ -109,6 +116,12 @@ def finish(actor: User | None, draft: SurveyDraft, profile: Profile) -> SmeProfi
     _add_version(row, data, actor)
     db.session.flush()
     draft.profile_id = row.id
+    profile_saved.send(
+        current_app._get_current_object(),  # type: ignore[attr-defined]
+        profile=row,
+        actor=actor,
+        draft=draft,
+    )
     db.session.commit()
     return row
 

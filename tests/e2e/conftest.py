@@ -40,6 +40,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "DX_INSTANCE_PATH": str(tmp_path_factory.mktemp("live"))}
     env.pop("DX_DATABASE_URL", None)
+    # Serve this checkout's code, not whichever one the venv was installed from (worktrees).
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
     command = [str(Path(sys.executable).with_name("dx-match")), "demo", "--port", str(port)]
     # Prepare once, then serve the same instance again: a restart must not leave a lock behind.
     subprocess.run([*command, "--no-serve"], env=env, check=True, capture_output=True)

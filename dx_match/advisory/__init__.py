@@ -1,0 +1,1 @@
+"""The advisor workspace: clients, curated recommendation sets, follow-up."""
