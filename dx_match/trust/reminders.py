@@ -80,7 +80,7 @@ def remind_stale(today: date) -> RemindReport:
             )
             report.mails += 1
         for tool in listed:
-            db.session.add(StaleReminder(tool=tool, sent_on=today, recipients=len(members)))
+            db.session.add(StaleReminder(tool_id=tool.id, sent_on=today, recipients=len(members)))
             report.listings += 1
     db.session.commit()
     return report
