@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.listings.views import bp as listings_bp
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
+    from dx_match.trust import views as trust_views
 
     assert models.__all__  # all tables registered before the engine is used
     db.init_app(app)
@@ -67,6 +68,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(listings_bp)
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)
+    trust_views.init_app(app)
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole

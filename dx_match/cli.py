@@ -58,9 +58,10 @@ def register_commands(app: Flask) -> None:
     from dx_match.notify.cli import mail_group
     from dx_match.recommend.cli import recommend_group
     from dx_match.search.cli import search_group
+    from dx_match.trust.cli import trust_group
 
     commands = (init_command, import_command, export_command, demo_command, search_group)
-    for command in (*commands, recommend_group, user_group, mail_group):
+    for command in (*commands, recommend_group, user_group, mail_group, trust_group):
         app.cli.add_command(command)
 
 

@@ -12,6 +12,7 @@ from dx_match.search import models as search_models
 from dx_match.search import sync as search_sync
 from dx_match.survey import models as survey_models
 from dx_match.taxonomy import models as taxonomy_models
+from dx_match.trust import models as trust_models
 
 __all__ = [
     "accounts_models",
@@ -26,4 +27,5 @@ __all__ = [
     "search_sync",
     "survey_models",
     "taxonomy_models",
+    "trust_models",
 ]

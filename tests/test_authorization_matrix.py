@@ -303,6 +303,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
         lambda c: f"/sets/advisors/{c['claimed_client']}/revoke", 303
     ),
     # Admin.
+    # Fraud-risk signals: admins only; a vendor confirms only its own tools' prices.
+    ("/admin/signals", "GET"): admin_only(fixed("/admin/signals"), 200),
+    ("/admin/signals/<int:signal_id>/decide", "POST"): admin_only(
+        lambda c: f"/admin/signals/{c['signal']}/decide", 422
+    ),
+    ("/dashboard/tool/<slug>/confirm-prices", "POST"): Entry(
+        lambda c: f"/dashboard/tool/{c['tool']}/confirm-prices",
+        403,
+        {"anonymous": LOGIN, "vendor": 404},
+    ),
     ("/admin/users", "GET"): admin_only(fixed("/admin/users"), 200),
     ("/admin/users/<int:user_id>/active", "POST"): admin_only(
         lambda c: f"/admin/users/{c['target']}/active", 302, data={"active": "1"}
@@ -366,6 +376,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "profile": profile.id,
         "inquiry": inquiry.id,
         "revision": _pending_revision(first(Vendor), users["admin"]),
+        "signal": _open_signal(first(Tool)),
         "users": users,
     }
 
@@ -397,6 +408,19 @@ def _advisor_workspace(advisor: Any, sme: Any, profile: SmeProfile) -> dict[str,
         "sent_set": sent.id,
         "sent_item": sent.items[0].id,
     }
+
+
+def _open_signal(tool_slug: str) -> int:
+    """An open fraud-risk signal about a published tool."""
+    from dx_match.trust.models import TrustSignal
+
+    signal = TrustSignal(
+        detector="free_offer", subject_kind="tool", subject_key=tool_slug, score=0.9,
+        reasons=[], evidence="0" * 64,
+    )  # fmt: skip
+    db.session.add(signal)
+    db.session.commit()
+    return signal.id
 
 
 def _pending_revision(vendor_slug: str, author: Any) -> int:

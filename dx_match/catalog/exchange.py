@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 
 from dx_match import yamlio
 from dx_match.catalog import canonical
@@ -253,13 +254,26 @@ def import_catalog(path: Path, *, dry_run: bool = False) -> ImportReport:
     return report
 
 
+#: Sent after a tool row is written (created or updated, before the commit) with `before`, the
+#: tool's plans as they were (`plan_prices`; empty for a new tool), and `source` ("import" or
+#: "moderation"): the price history listens, so catalog imports nothing above it.
+tool_written = Namespace().signal("tool-written")
+
+PlanPrices = list[tuple[Any, str, Any, Any]]
+
+
+def plan_prices(tool: Tool) -> PlanPrices:
+    """A tool's plans as (name, model, price, currency), in their listed order."""
+    return [(plan.name, plan.model, plan.price, plan.currency) for plan in tool.plans]
+
+
 #: How each kind of row is written: model, canonical form, and the function filling a model.
 WRITERS: dict[
     str, tuple[Any, Callable[[Any], dict[str, Any]], Callable[[Any, dict[str, Any]], None]]
 ]
 
 
-def upsert_row(kind: str, row: dict[str, Any]) -> str:
+def upsert_row(kind: str, row: dict[str, Any], *, source: str = "moderation") -> str:
     """Write one validated canonical row exactly as the importer does (no commit).
 
     Returns "created", "updated" or "unchanged"; used by the dashboards' approvals so a
@@ -267,7 +281,7 @@ def upsert_row(kind: str, row: dict[str, Any]) -> str:
     """
     report = ImportReport()
     model, as_row, apply = WRITERS[kind]
-    _Writer(report).upsert(kind, model, row, as_row, apply)
+    _Writer(report, source).upsert(kind, model, row, as_row, apply)
     db.session.flush()
     for outcome, counter in (
         ("created", report.created),
@@ -289,8 +303,9 @@ def upsert_term(kind: str, row: dict[str, Any]) -> str:
 class _Writer:
     """Upserts canonical rows by slug, counting what changed."""
 
-    def __init__(self, report: ImportReport) -> None:
+    def __init__(self, report: ImportReport, source: str = "import") -> None:
         self.report = report
+        self.source = source
 
     def term(self, kind: str, row: dict[str, Any]) -> None:
         term = db.session.scalar(sa.select(Term).filter_by(kind=kind, code=row["code"]))
@@ -331,8 +346,11 @@ class _Writer:
             return
         else:
             self.report.updated[kind] += 1
+        before = plan_prices(obj) if isinstance(obj, Tool) and obj.id is not None else []
         with db.session.no_autoflush:  # a half-filled new row must not be flushed by a lookup
             apply(obj, row)
+        if isinstance(obj, Tool):
+            tool_written.send(obj, before=before, source=self.source)
 
 
 def _parent_by_prefix(kind: str, code: str) -> str | None:

@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,6 +35,9 @@ KIND_FOR_ROLE = {role: kind for kind, role in ROLE_FOR_KIND.items()}
 OWNER_FIELD = {"tool": "vendor", "course": "provider"}
 OPEN_STATES = ("draft", "pending", "rejected")
 MAX_REASON = 2000
+#: Sent after an approval or a rejection is committed (`revision=`): trust rescans the listing
+#: and its vendor, so listings imports nothing above it.
+listing_reviewed = Namespace().signal("listing-reviewed")
 
 
 class ListingInvalid(DxError):
@@ -264,6 +268,7 @@ def approve(actor: User | None, revision_id: int) -> Tool | Course:
     obj = live_row(revision.kind, revision.slug)
     assert obj is not None
     db.session.commit()
+    listing_reviewed.send(revision)
     return obj
 
 
@@ -299,6 +304,7 @@ def reject(actor: User | None, revision_id: int, reason: str) -> ListingRevision
         {"revision": revision.id, "reason": reason},
     )
     db.session.commit()
+    listing_reviewed.send(revision)
     return revision
 
 

@@ -1,0 +1,1 @@
+"""Trust: fraud-risk signals over the catalog, listing freshness and price history."""
