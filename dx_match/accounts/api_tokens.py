@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 
 from dx_match import audit
 from dx_match.accounts.models import ROLES, ApiToken, User
@@ -70,8 +70,8 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite gives back naive datetimes; every stored time is UTC.
+def aware(moment: datetime | None) -> datetime | None:
+    """A stored time with its UTC zone (SQLite gives back naive datetimes; all are UTC)."""
     return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
@@ -84,7 +84,7 @@ def state(token: ApiToken, now: datetime | None = None) -> str:
     """active, expired or revoked."""
     if token.revoked_at is not None:
         return "revoked"
-    expires = _aware(token.expires_at)
+    expires = aware(token.expires_at)
     if expires is not None and expires <= (now or utcnow()):
         return "expired"
     return "active"
@@ -184,12 +184,10 @@ def touch(token: ApiToken) -> None:
     own (a read transaction upgraded to a write fails under contention).
     """
     now = utcnow()
-    last = _aware(token.last_used_at)
+    last = aware(token.last_used_at)
     if last is not None and now - last < TOUCH_EVERY:
         return
     token_id = token.id
     db.session.commit()
-    db.session.execute(
-        sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now)
-    )
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     db.session.commit()

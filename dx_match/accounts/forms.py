@@ -17,8 +17,8 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from dx_match.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 

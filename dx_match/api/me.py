@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import request
 
+from dx_match.accounts.api_tokens import aware
 from dx_match.api.auth import current_token, problem, token_required
 from dx_match.api.me_schemas import (
     AccountSchema,
@@ -25,7 +26,9 @@ from dx_match.errors import DxError, InvalidParameters
 from dx_match.listings import queries, services
 from dx_match.listings.models import NEW_BASE, ListingRevision
 
-ETAG_HEADER = {"ETag": {"description": "The listing's version, for If-Match.", "schema": {"type": "string"}}}
+ETAG_HEADER = {
+    "ETag": {"description": "The listing's version, for If-Match.", "schema": {"type": "string"}}
+}
 IF_MATCH = {
     "in": "header",
     "name": "If-Match",
@@ -62,7 +65,7 @@ def _revision(revision: ListingRevision) -> dict[str, Any]:
         "slug": revision.slug,
         "state": revision.state,
         "reason": revision.reason,
-        "updated_at": revision.updated_at,
+        "updated_at": aware(revision.updated_at),
     }
 
 
@@ -155,7 +158,7 @@ def me() -> dict[str, Any]:
             "name": token.name,
             "prefix": token.prefix,
             "scopes": token.scopes,
-            "expires_at": token.expires_at,
+            "expires_at": aware(token.expires_at),
         },
     }
 

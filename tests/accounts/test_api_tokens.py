@@ -133,9 +133,12 @@ def test_api_is_rate_limited_per_token_and_writes_need_no_csrf(
     # A token write passes CSRFProtect (the token is the credential); without one it is a 401.
     client.environ_base["REMOTE_ADDR"] = "10.7.7.8"
     assert client.post("/api/v1/me/tools", json={}).status_code == 401
-    assert client.post(
-        "/api/v1/me/tools", json={}, headers={"Authorization": f"Bearer {two}"}
-    ).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/me/tools", json={}, headers={"Authorization": f"Bearer {two}"}
+        ).status_code
+        == 403
+    )
 
 
 def test_the_token_form_needs_its_csrf_token(strict_app: Flask, make_user: Any) -> None:

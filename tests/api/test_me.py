@@ -166,7 +166,9 @@ def test_editing_a_live_tool_keeps_it_live_and_makes_a_draft(
     assert current.status_code == 200 and current.get_json()["revision"] is None
     row = current.get_json()["row"] | {"summary": "New summary"}
     edited = client.put(
-        f"/api/v1/me/tools/{TOOL}", json=row, headers=headers | {"If-Match": current.headers["ETag"]}
+        f"/api/v1/me/tools/{TOOL}",
+        json=row,
+        headers=headers | {"If-Match": current.headers["ETag"]},
     )
     assert edited.status_code == 200, edited.get_json()
     assert edited.get_json()["revision"]["state"] == "draft"
@@ -230,7 +232,11 @@ def test_a_vendor_cannot_write_courses_and_an_sme_has_no_listing_scope(
 
 def test_a_trainer_creates_a_course(client: FlaskClient, make_user: Any) -> None:
     trainer = make_user("trainer", vendor=vendor_row(PROVIDER))
-    course = {"slug": "api-course", "title": {"en": "API course"}, "skills": ["skill.digital_basics"]}
+    course = {
+        "slug": "api-course",
+        "title": {"en": "API course"},
+        "skills": ["skill.digital_basics"],
+    }
     response = client.post("/api/v1/me/courses", json=course, headers=bearer(token_for(trainer)))
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["row"]["provider"] == PROVIDER
