@@ -22,7 +22,7 @@ from dx_match.api.me_schemas import (
     ToolBodySchema,
 )
 from dx_match.api.views import bp
-from dx_match.errors import DxError, InvalidParameters
+from dx_match.errors import DxError, InvalidParameters, NotFound
 from dx_match.listings import queries, services
 from dx_match.listings.models import NEW_BASE, ListingRevision
 
@@ -37,6 +37,10 @@ IF_MATCH = {
     "description": "The ETag of GET /me/{tools|courses}/{slug}: the edit is refused (412) "
     "if the listing or its draft changed since.",
 }
+
+
+#: The largest id an integer primary key holds.
+MAX_ID = 2**31 - 1
 
 
 class PreconditionFailed(DxError):
@@ -255,4 +259,6 @@ def edit_course(_body_args: dict[str, Any], slug: str) -> Any:
 @problem(409, "Only a draft or a rejected revision can be submitted")
 def submit_revision(revision_id: int) -> dict[str, Any]:
     """Send your draft to the moderation queue; it is live once an admin approves it."""
+    if revision_id > MAX_ID:  # PostgreSQL's integer: a larger id cannot exist (and would fail)
+        raise NotFound("revision")
     return _revision(services.submit(current_token().user, revision_id))

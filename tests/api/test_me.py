@@ -240,3 +240,9 @@ def test_a_trainer_creates_a_course(client: FlaskClient, make_user: Any) -> None
     response = client.post("/api/v1/me/courses", json=course, headers=bearer(token_for(trainer)))
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["row"]["provider"] == PROVIDER
+
+
+def test_an_id_beyond_the_integer_range_is_not_found(client: FlaskClient, vendor: User) -> None:
+    # Found by schemathesis on PostgreSQL: the id went to the database and failed there.
+    url = f"/api/v1/me/revisions/{2**47}/submit"
+    problem(client.post(url, headers=bearer(token_for(vendor))), 404)
