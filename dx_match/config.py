@@ -27,6 +27,8 @@ RATE_LIMITS = {
     "password_reset": "5 per minute; 30 per day",
     "inquiry": "10 per minute; 100 per day",
     "search": "120 per minute",
+    # Per personal API token (by its public prefix), not per address.
+    "api_token": "300 per minute; 20000 per day",
 }
 
 #: How outgoing mail reaches the SMTP server: plain, STARTTLS upgrade, or TLS from the start.

@@ -17,6 +17,8 @@ class DxError(Exception):
     """Base class of every error dx_match raises on purpose."""
 
     status = 400
+    #: Response headers the error needs (a 401's WWW-Authenticate).
+    headers: dict[str, str] | None = None
 
 
 class ConfigError(DxError):
@@ -102,7 +104,7 @@ def register_handlers(app: Flask) -> None:
     @app.errorhandler(DxError)
     def on_domain_error(exc: DxError) -> Any:
         errors = exc.errors if isinstance(exc, InvalidParameters) else None
-        return respond(exc.status, type(exc).__name__, str(exc), errors)
+        return respond(exc.status, type(exc).__name__, str(exc), errors, exc.headers)
 
     @app.errorhandler(HTTPException)
     def on_http_error(exc: HTTPException) -> Any:

@@ -271,6 +271,7 @@ def strict_app(app: Flask, database_url: str, tmp_path_factory: pytest.TempPathF
                 "password_reset": "3 per minute",
                 "inquiry": "3 per minute",
                 "search": "3 per minute",
+                "api_token": "3 per minute",
             },
         }
     )

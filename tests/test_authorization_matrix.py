@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask
 
+from dx_match.accounts import api_tokens
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.db import utcnow
 from dx_match.extensions import db
@@ -114,6 +115,23 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/api/v1/search", "GET"): public("/api/v1/search?q=pos"),
     ("/api/v1/taxonomy", "GET"): public("/api/v1/taxonomy"),
     ("/api/v1/recommend", "POST"): public("/api/v1/recommend", 422),  # a form, not a profile
+    # /api/v1/me/...: a bearer token only; a session cookie is no credential there (401 for
+    # everyone here). Tokens per role and other vendors' listings: tests/api/test_me.py.
+    ("/api/v1/me", "GET"): public("/api/v1/me", 401),
+    ("/api/v1/me/listings", "GET"): public("/api/v1/me/listings", 401),
+    ("/api/v1/me/tools", "POST"): public("/api/v1/me/tools", 401),
+    ("/api/v1/me/courses", "POST"): public("/api/v1/me/courses", 401),
+    ("/api/v1/me/tools/<slug>", "GET"): public(lambda c: f"/api/v1/me/tools/{c['tool']}", 401),
+    ("/api/v1/me/tools/<slug>", "PUT"): public(lambda c: f"/api/v1/me/tools/{c['tool']}", 401),
+    ("/api/v1/me/courses/<slug>", "GET"): public(
+        lambda c: f"/api/v1/me/courses/{c['course']}", 401
+    ),
+    ("/api/v1/me/courses/<slug>", "PUT"): public(
+        lambda c: f"/api/v1/me/courses/{c['course']}", 401
+    ),
+    ("/api/v1/me/revisions/<int:revision_id>/submit", "POST"): public(
+        lambda c: f"/api/v1/me/revisions/{c['revision']}/submit", 401
+    ),
     (
         "/api/v1/taxonomy/<any(industries, functions, skills, challenges, regions):kind>",
         "GET",
@@ -142,6 +160,12 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/account/totp", "GET"): signed_in("/account/totp", 200),
     ("/account/totp", "POST"): signed_in("/account/totp", 422),
     ("/account/totp/disable", "POST"): signed_in("/account/totp/disable", 422),
+    ("/account/tokens", "GET"): signed_in("/account/tokens", 200),
+    ("/account/tokens", "POST"): signed_in("/account/tokens", 422),
+    # A personal token: its owner (`sme`) revokes it; everyone else, admins too, gets 404.
+    ("/account/tokens/<int:token_id>/revoke", "POST"): Entry(
+        lambda c: f"/account/tokens/{c['api_token']}/revoke", 404, {"anonymous": LOGIN, "sme": 302}
+    ),
     # Private objects: members and admins only; others get 404, not 403.
     ("/organisations/<int:organisation_id>", "GET"): members_only(
         lambda c: f"/organisations/{c['organisation']}"
@@ -377,6 +401,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "inquiry": inquiry.id,
         "revision": _pending_revision(first(Vendor), users["admin"]),
         "signal": _open_signal(first(Tool)),
+        "api_token": api_tokens.create(users["sme"], "matrix", ["account:read"], 30).token.id,
         "users": users,
     }
 

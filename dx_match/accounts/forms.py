@@ -7,9 +7,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from dx_match.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -135,3 +144,38 @@ class PasswordConfirmForm(FlaskForm):  # type: ignore[misc]
 
 class ConfirmForm(FlaskForm):  # type: ignore[misc]
     """A button that carries only the CSRF token (a link's GET never changes anything)."""
+
+
+class ScopesField(SelectMultipleField):  # type: ignore[misc]
+    """The token's scopes, shown as checkboxes (choices: the scopes the role may grant)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+LIFETIME_CHOICES = [
+    SelectChoice("30", _l("30 days")),
+    SelectChoice("90", _l("90 days")),
+    SelectChoice("365", _l("1 year")),
+    SelectChoice("never", _l("No expiry (until revoked)")),
+]
+
+
+class ApiTokenForm(FlaskForm):  # type: ignore[misc]
+    """A new personal API token: a name, scopes and a lifetime."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[InputRequired(), Length(max=80), printable],
+        description=_l("Where the token is used, e.g. “ERP sync”."),
+    )
+    scopes = ScopesField(
+        _l("Scopes"),
+        validators=[InputRequired(message=_l("Choose at least one scope."))],
+    )
+    lifetime = SelectField(_l("Expires after"), choices=LIFETIME_CHOICES, default="90")
+
+    def lifetime_days(self) -> int | None:
+        """The chosen lifetime in days (None: no expiry)."""
+        value = self.lifetime.data
+        return None if value == "never" else int(value)

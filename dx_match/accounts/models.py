@@ -100,3 +100,27 @@ class User(TimestampMixin, Base):
     def needs_totp_setup(self) -> bool:
         """Advisors and admins must have a second factor before anything else."""
         return self.role in TOTP_REQUIRED_ROLES and not self.totp_secret
+
+
+class ApiToken(TimestampMixin, Base):
+    """A personal API token: its secret is shown once and kept only as a SHA-256 digest.
+
+    `prefix` is public (shown on the token page, the first part of the secret) so a request's
+    token is found by an index lookup and compared in constant time by its digest.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(80))
+    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(64))
+    #: The scopes granted (a subset of what the owner's role allows), e.g. ["listings:write"].
+    scopes: Mapped[list[str]] = mapped_column(sa.JSON)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    #: Updated at most every few minutes (accounts/api_tokens.py), not on every request.
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -376,3 +376,7 @@ def admin_set_active(user_id: int) -> ResponseReturnValue:
     else:
         flash(_("%(email)s is disabled and logged out everywhere.", email=user.email), "success")
     return redirect(url_for("accounts.admin_users"))
+
+
+# The token pages add their routes to `bp` (kept in a module of their own).
+from dx_match.accounts import token_views  # noqa: E402, F401

@@ -15,7 +15,7 @@ EXTENSION_KEY = "dx_api"
 
 def init_app(app: Flask) -> DxApi:
     """Register the API, its document and its docs page on the app."""
-    from dx_match.api import docs, recommend, views
+    from dx_match.api import auth, docs, me, recommend, views
     from dx_match.extensions import csrf
 
     # flask-smorest's own settings (not DX_* deployment settings): where the document lives.
@@ -43,7 +43,8 @@ def init_app(app: Flask) -> DxApi:
 
     # api/recommend.py added POST /api/v1/recommend to views.bp on import: a blueprint takes no
     # new routes once registered.
-    assert recommend.recommend
+    assert recommend.recommend and me.me  # likewise /api/v1/me/... (api/me.py)
+    api.spec.components.security_scheme(auth.SCHEME, auth.SECURITY_SCHEME)
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
     app.extensions[EXTENSION_KEY] = api

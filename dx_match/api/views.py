@@ -44,6 +44,8 @@ bp = Blueprint(
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 #: POST endpoints that only compute an answer from the body (no state, no credentials used).
 READ_ONLY_POSTS: set[str] = set()
+#: Endpoints that authenticate by bearer token alone (api/auth.py), never by the session cookie.
+TOKEN_ONLY: set[str] = set()
 
 
 def protect_cookie_writes() -> None:
@@ -54,7 +56,7 @@ def protect_cookie_writes() -> None:
     that a forged cross-site request could use, so only those skip the check, and
     the token code must then authenticate from that header alone, never the session.
     """
-    if request.method in SAFE_METHODS or request.endpoint in READ_ONLY_POSTS:
+    if request.method in SAFE_METHODS or request.endpoint in READ_ONLY_POSTS | TOKEN_ONLY:
         return
     if "Authorization" not in request.headers:
         csrf.protect()
