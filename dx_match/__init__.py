@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.inquiries import views as inquiries_views
     from dx_match.listings.admin_views import bp as catalog_admin_bp
     from dx_match.listings.views import bp as listings_bp
+    from dx_match.notify.views import bp as notify_bp
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
 
@@ -65,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(listings_bp)
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(notify_bp)
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
