@@ -19,6 +19,7 @@ from flask import Flask
 from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.extensions import db
 from dx_match.inquiries.models import Inquiry, InquiryMessage
+from dx_match.notify.inapp import notify
 from dx_match.survey.models import ProfileVersion, SmeProfile
 from tests.conftest import AuthActions
 from tests.recommend.conftest import CAFE_TAIPEI
@@ -129,6 +130,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/account/totp", "GET"): signed_in("/account/totp", 200),
     ("/account/totp", "POST"): signed_in("/account/totp", 422),
     ("/account/totp/disable", "POST"): signed_in("/account/totp/disable", 422),
+    # Notifications: one's own list and choices; another's notification answers 404 (admins too).
+    ("/notifications", "GET"): signed_in("/notifications", 200),
+    ("/notifications/read", "POST"): signed_in("/notifications/read", 303),
+    ("/notifications/email", "POST"): signed_in("/notifications/email", 303),
+    ("/notifications/<int:notification_id>/open", "POST"): Entry(
+        lambda c: f"/notifications/{c['notification']}/open", 404, {"anonymous": LOGIN, "sme": 303}
+    ),
+    ("/notifications/<int:notification_id>/read", "POST"): Entry(
+        lambda c: f"/notifications/{c['notification']}/read", 404, {"anonymous": LOGIN, "sme": 303}
+    ),
     # Private objects: members and admins only; others get 404, not 403.
     ("/organisations/<int:organisation_id>", "GET"): members_only(
         lambda c: f"/organisations/{c['organisation']}"
@@ -298,6 +309,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     )
     inquiry.messages.append(InquiryMessage(author="asker", user=asker, body="How much?"))
     db.session.add(inquiry)
+    notification = notify(asker.id, "inquiry_message", {"listing": "X"}, "/inbox", mail=False)
     db.session.commit()
     return {
         "tool": first(Tool),
@@ -308,6 +320,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "target": make_user("vendor", active=False).id,
         "profile": profile.id,
         "inquiry": inquiry.id,
+        "notification": notification.id,
         "revision": _pending_revision(first(Vendor), users["admin"]),
         "users": users,
     }

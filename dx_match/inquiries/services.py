@@ -24,7 +24,7 @@ from dx_match.extensions import db
 from dx_match.i18n import localized
 from dx_match.inquiries import links, queries
 from dx_match.inquiries.models import COURSE_KINDS, TOOL_KINDS, Inquiry, InquiryMessage
-from dx_match.notify.inapp import notify, wants_email
+from dx_match.notify.inapp import mark_read_by_link, notify, wants_email
 from dx_match.notify.services import queue_mail
 
 MESSAGE_MAX = 5000
@@ -296,6 +296,8 @@ def reply(
             )
         inquiry.asker_seen_at = now
         _mail_vendor(inquiry, "inquiry_message", text)
+    if email is None:
+        _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
 
@@ -309,6 +311,7 @@ def close(actor: User | None, inquiry_id: int) -> Inquiry:
         inquiry.vendor_seen_at = mark
     else:
         inquiry.asker_seen_at = mark
+    _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
 
@@ -320,5 +323,12 @@ def mark_read(actor: User | None, inquiry_id: int) -> Inquiry:
         inquiry.vendor_seen_at = utcnow()
     else:
         inquiry.asker_seen_at = utcnow()
+    _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
+
+
+def _thread_notices_read(actor: User | None, inquiry: Inquiry) -> None:
+    """What the actor read or answered in the thread is no longer news on their bell."""
+    if actor is not None:
+        mark_read_by_link(actor.id, url_for("inquiries.thread", inquiry_id=inquiry.id))

@@ -18,8 +18,11 @@ The API for other features is two functions:
 - A feature that sends its own, richer mail passes `mail=False` and asks
   `wants_email(user, kind)` before calling `queue_mail`.
 
-Reading, marking read and pruning are below (`mark_read`, `mark_all_read`, `prune`); the page
-and the bell are `notify/views.py`.
+- When your feature's own "read" action covers its notifications, call
+  `mark_read_by_link(user_id, link)` in that transaction (inquiries do, on reply/close/read).
+
+Marking read and pruning are below (`mark_read`, `mark_all_read`, `prune`); the page and the
+bell are `notify/views.py`.
 """
 
 from __future__ import annotations
@@ -79,13 +82,12 @@ def _queue_generic_mail(user: User, row: Notification) -> None:
 
 def email_choices(user: User) -> dict[str, bool]:
     """For each kind: does `user` get it by e-mail too (their choice, else the kind's default)."""
-    chosen = dict(
-        db.session.execute(
-            sa.select(NotificationPreference.kind, NotificationPreference.email).where(
-                NotificationPreference.user_id == user.id
-            )
-        ).tuples()
+    rows = db.session.execute(
+        sa.select(NotificationPreference.kind, NotificationPreference.email).where(
+            NotificationPreference.user_id == user.id
+        )
     )
+    chosen = {kind: email for kind, email in rows}
     return {kind: chosen.get(kind, spec.email_default) for kind, spec in kinds.KINDS.items()}
 
 
@@ -122,6 +124,22 @@ def mark_read(user: User, notification_id: int) -> Notification:
         row.read_at = utcnow()
     db.session.commit()
     return row
+
+
+def mark_read_by_link(user_id: int, link: str) -> None:
+    """Mark the user's unread notifications pointing at `link` read (no commit: the caller's).
+
+    For features whose own "read" action covers the notification (an inquiry thread).
+    """
+    db.session.execute(
+        sa.update(Notification)
+        .where(
+            Notification.user_id == user_id,
+            Notification.link == link,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=utcnow())
+    )
 
 
 def mark_all_read(user: User) -> int:
