@@ -87,7 +87,7 @@ def email_choices(user: User) -> dict[str, bool]:
             NotificationPreference.user_id == user.id
         )
     )
-    chosen = {kind: email for kind, email in rows}
+    chosen: dict[str, bool] = dict(rows)
     return {kind: chosen.get(kind, spec.email_default) for kind, spec in kinds.KINDS.items()}
 
 
