@@ -82,12 +82,10 @@ def _queue_generic_mail(user: User, row: Notification) -> None:
 
 def email_choices(user: User) -> dict[str, bool]:
     """For each kind: does `user` get it by e-mail too (their choice, else the kind's default)."""
-    rows = db.session.execute(
-        sa.select(NotificationPreference.kind, NotificationPreference.email).where(
-            NotificationPreference.user_id == user.id
-        )
+    rows = db.session.scalars(
+        sa.select(NotificationPreference).where(NotificationPreference.user_id == user.id)
     )
-    chosen: dict[str, bool] = dict(rows)
+    chosen = {row.kind: row.email for row in rows}
     return {kind: chosen.get(kind, spec.email_default) for kind, spec in kinds.KINDS.items()}
 
 
