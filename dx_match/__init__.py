@@ -33,21 +33,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from dx_match import api, errors, i18n, models, security, templating
+    from dx_match import errors, i18n, models, security, templating
     from dx_match.accounts import login as accounts_login
-    from dx_match.accounts.views import bp as accounts_bp
-    from dx_match.advisory import views as advisory_views
-    from dx_match.audit.views import bp as audit_bp
-    from dx_match.catalog.views import bp as catalog_bp
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
-    from dx_match.health import bp as health_bp
-    from dx_match.inquiries import views as inquiries_views
-    from dx_match.listings.admin_views import bp as catalog_admin_bp
-    from dx_match.listings.views import bp as listings_bp
-    from dx_match.search.views import bp as search_bp
-    from dx_match.survey import views as survey_views
-    from dx_match.trust import views as trust_views
 
     assert models.__all__  # all tables registered before the engine is used
     db.init_app(app)
@@ -58,6 +47,34 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.babel_locale)
     templating.init_app(app)
     errors.register_handlers(app)
+    _register_views(app)
+    accounts_login.init_app(app)
+    security.init_app(app)  # after the blueprints: it limits some of them as a whole
+    register_commands(app)
+    if app.config["DX_PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["DX_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+    return app
+
+
+def _register_views(app: Flask) -> None:
+    """Every blueprint and view package, in the order their routes should win."""
+    from dx_match import api
+    from dx_match.accounts.views import bp as accounts_bp
+    from dx_match.advisory import views as advisory_views
+    from dx_match.audit.views import bp as audit_bp
+    from dx_match.catalog.views import bp as catalog_bp
+    from dx_match.health import bp as health_bp
+    from dx_match.inquiries import views as inquiries_views
+    from dx_match.listings.admin_views import bp as catalog_admin_bp
+    from dx_match.listings.views import bp as listings_bp
+    from dx_match.notify.views import bp as notify_bp
+    from dx_match.search.views import bp as search_bp
+    from dx_match.survey import views as survey_views
+    from dx_match.trust import views as trust_views
+
     app.register_blueprint(catalog_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(health_bp)
@@ -69,13 +86,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)
     trust_views.init_app(app)
+    app.register_blueprint(notify_bp)
     api.init_app(app)
-    accounts_login.init_app(app)
-    security.init_app(app)  # after the blueprints: it limits some of them as a whole
-    register_commands(app)
-    if app.config["DX_PROXY_HOPS"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["DX_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
-    return app

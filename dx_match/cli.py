@@ -55,13 +55,20 @@ _add_serve()
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
     from dx_match.accounts.cli import user_group
-    from dx_match.notify.cli import mail_group
+    from dx_match.notify.cli import mail_group, notify_group
     from dx_match.recommend.cli import recommend_group
     from dx_match.search.cli import search_group
     from dx_match.trust.cli import trust_group
 
     commands = (init_command, import_command, export_command, demo_command, search_group)
-    for command in (*commands, recommend_group, user_group, mail_group, trust_group):
+    for command in (
+        *commands,
+        recommend_group,
+        user_group,
+        mail_group,
+        notify_group,
+        trust_group,
+    ):
         app.cli.add_command(command)
 
 

@@ -107,6 +107,11 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     limits_text = env_vars.get("DX_RATE_LIMITS_ENABLED", "1")
     if limits_text not in {"0", "1"}:
         raise ConfigError(f"DX_RATE_LIMITS_ENABLED must be 1 or 0, not {limits_text!r}")
+    retention_text = env_vars.get("DX_NOTIFICATION_RETENTION_DAYS", "90")
+    if not retention_text.isdigit() or int(retention_text) < 1:
+        raise ConfigError(
+            f"DX_NOTIFICATION_RETENTION_DAYS must be whole days (1 or more), not {retention_text!r}"
+        )
     production = env == "production"
     return {
         "DX_ENV": env,
@@ -159,6 +164,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # A failed delivery is retried after 1, 2, 4 ... minutes, at most an hour apart;
         # after this many attempts the message is marked failed (kept, never deleted).
         "DX_MAIL_MAX_ATTEMPTS": 12,
+        # `dx-match notify prune` deletes notifications read more than this many days ago.
+        "DX_NOTIFICATION_RETENTION_DAYS": int(retention_text),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TESTING": env == "testing",
     }

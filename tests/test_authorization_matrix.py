@@ -21,6 +21,7 @@ from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.db import utcnow
 from dx_match.extensions import db
 from dx_match.inquiries.models import Inquiry, InquiryMessage
+from dx_match.notify.inapp import notify
 from dx_match.survey.models import ProfileVersion, SmeProfile
 from tests.conftest import AuthActions
 from tests.recommend.conftest import CAFE_TAIPEI
@@ -165,6 +166,16 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # A personal token: its owner (`sme`) revokes it; everyone else, admins too, gets 404.
     ("/account/tokens/<int:token_id>/revoke", "POST"): Entry(
         lambda c: f"/account/tokens/{c['api_token']}/revoke", 404, {"anonymous": LOGIN, "sme": 302}
+    ),
+    # Notifications: one's own list and choices; another's notification answers 404 (admins too).
+    ("/notifications", "GET"): signed_in("/notifications", 200),
+    ("/notifications/read", "POST"): signed_in("/notifications/read", 303),
+    ("/notifications/email", "POST"): signed_in("/notifications/email", 303),
+    ("/notifications/<int:notification_id>/open", "POST"): Entry(
+        lambda c: f"/notifications/{c['notification']}/open", 404, {"anonymous": LOGIN, "sme": 303}
+    ),
+    ("/notifications/<int:notification_id>/read", "POST"): Entry(
+        lambda c: f"/notifications/{c['notification']}/read", 404, {"anonymous": LOGIN, "sme": 303}
     ),
     # Private objects: members and admins only; others get 404, not 403.
     ("/organisations/<int:organisation_id>", "GET"): members_only(
@@ -387,6 +398,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     )
     inquiry.messages.append(InquiryMessage(author="asker", user=asker, body="How much?"))
     db.session.add(inquiry)
+    notification = notify(asker.id, "inquiry_message", {"listing": "X"}, "/inbox", mail=False)
     db.session.commit()
     workspace = _advisor_workspace(users["advisor"], users["sme"], profile)
     return {
@@ -399,6 +411,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "target": make_user("vendor", active=False).id,
         "profile": profile.id,
         "inquiry": inquiry.id,
+        "notification": notification.id,
         "revision": _pending_revision(first(Vendor), users["admin"]),
         "signal": _open_signal(first(Tool)),
         "api_token": api_tokens.create(users["sme"], "matrix", ["account:read"], 30).token.id,

@@ -24,6 +24,7 @@ from dx_match.extensions import db
 from dx_match.i18n import localized
 from dx_match.inquiries import links, queries
 from dx_match.inquiries.models import COURSE_KINDS, TOOL_KINDS, Inquiry, InquiryMessage
+from dx_match.notify.inapp import mark_read_by_link, notify, wants_email
 from dx_match.notify.services import queue_mail
 
 MESSAGE_MAX = 5000
@@ -168,9 +169,19 @@ def ask(
     return inquiry
 
 
+def _listing_text(inquiry: Inquiry) -> str | dict[str, str]:
+    """The listing's name as stored (a {language: text} map is shown in the reader's language)."""
+    return inquiry.tool.name if inquiry.tool is not None else inquiry.course.title  # type: ignore[union-attr]
+
+
 def _mail_vendor(inquiry: Inquiry, template: str, text: str) -> None:
+    """Notify each vendor member (`template` is the notification kind); mail those who want it."""
     link = url_for("inquiries.thread", inquiry_id=inquiry.id, _external=True)
+    path = url_for("inquiries.thread", inquiry_id=inquiry.id)
     for member in vendor_members(inquiry.vendor_id):
+        notify(member.id, template, {"listing": _listing_text(inquiry)}, path, mail=False)
+        if not wants_email(member, template):
+            continue
         listing = listing_name(inquiry, member.locale)
         subject = (
             _l("New inquiry about %(listing)s", listing=listing)
@@ -256,21 +267,28 @@ def reply(
         inquiry.status = "answered"
         inquiry.vendor_seen_at = now
         listing = listing_name(inquiry, inquiry.locale)
-        queue_mail(
-            inquiry.email,
-            "inquiry_message",
-            _l(
-                "%(vendor)s answered your inquiry about %(listing)s",
-                vendor=localized(inquiry.vendor.name, inquiry.locale),
+        asker = inquiry.asker
+        if asker is not None:
+            path = url_for("inquiries.thread", inquiry_id=inquiry.id)
+            notify(
+                asker.id, "inquiry_message", {"listing": _listing_text(inquiry)}, path, mail=False
+            )
+        if asker is None or wants_email(asker, "inquiry_message"):  # a visitor has only mail
+            queue_mail(
+                inquiry.email,
+                "inquiry_message",
+                _l(
+                    "%(vendor)s answered your inquiry about %(listing)s",
+                    vendor=localized(inquiry.vendor.name, inquiry.locale),
+                    listing=listing,
+                ),
+                inquiry.locale,
+                inquiry=inquiry,
                 listing=listing,
-            ),
-            inquiry.locale,
-            inquiry=inquiry,
-            listing=listing,
-            message=text,
-            link=asker_link(inquiry),
-            recipient=None,
-        )
+                message=text,
+                link=asker_link(inquiry),
+                recipient=None,
+            )
     else:
         if inquiry.status == "closed":  # writing again reopens it
             inquiry.status = (
@@ -278,6 +296,8 @@ def reply(
             )
         inquiry.asker_seen_at = now
         _mail_vendor(inquiry, "inquiry_message", text)
+    if email is None:
+        _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
 
@@ -291,6 +311,7 @@ def close(actor: User | None, inquiry_id: int) -> Inquiry:
         inquiry.vendor_seen_at = mark
     else:
         inquiry.asker_seen_at = mark
+    _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
 
@@ -302,5 +323,12 @@ def mark_read(actor: User | None, inquiry_id: int) -> Inquiry:
         inquiry.vendor_seen_at = utcnow()
     else:
         inquiry.asker_seen_at = utcnow()
+    _thread_notices_read(actor, inquiry)
     db.session.commit()
     return inquiry
+
+
+def _thread_notices_read(actor: User | None, inquiry: Inquiry) -> None:
+    """What the actor read or answered in the thread is no longer news on their bell."""
+    if actor is not None:
+        mark_read_by_link(actor.id, url_for("inquiries.thread", inquiry_id=inquiry.id))

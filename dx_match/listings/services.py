@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from blinker import Namespace
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,6 +28,7 @@ from dx_match.extensions import db
 from dx_match.listings.logos import is_logo_name
 from dx_match.listings.models import NEW_BASE, ListingRevision
 from dx_match.listings.rows import fingerprint, to_json, unsafe_text
+from dx_match.notify.inapp import notify, wants_email
 from dx_match.notify.services import queue_mail
 
 #: The role that lists each kind, and the field naming the owning vendor.
@@ -267,9 +269,31 @@ def approve(actor: User | None, revision_id: int) -> Tool | Course:
     )  # fmt: skip
     obj = live_row(revision.kind, revision.slug)
     assert obj is not None
+    if revision.author is not None:
+        _tell_author_approved(revision)
     db.session.commit()
     listing_reviewed.send(revision)
     return obj
+
+
+def _tell_author_approved(revision: ListingRevision) -> None:
+    """Notify the author in the app and (unless they opted out) by mail: the listing is live."""
+    author = revision.author
+    assert author is not None
+    endpoint = "catalog.tool_detail" if revision.kind == "tool" else "catalog.course_detail"
+    notify(
+        author.id, "listing_approved", {"slug": revision.slug},
+        url_for(endpoint, slug=revision.slug), mail=False,
+    )  # fmt: skip
+    if wants_email(author, "listing_approved"):
+        queue_mail(
+            author.email,
+            "listing_approved",
+            _l("Your listing is approved"),
+            author.locale,
+            revision=revision,
+            link=url_for(endpoint, slug=revision.slug, _external=True),
+        )
 
 
 def reject(actor: User | None, revision_id: int, reason: str) -> ListingRevision:
@@ -287,12 +311,18 @@ def reject(actor: User | None, revision_id: int, reason: str) -> ListingRevision
         raise Conflict(str(_l("Only a pending revision can be rejected.")))
     revision.state = "rejected"
     revision.reason = reason
-    if revision.author is not None:
+    author = revision.author
+    if author is not None:
+        notify(
+            author.id, "listing_rejected", {"slug": revision.slug},
+            url_for("listings.revision", revision_id=revision.id), mail=False,
+        )  # fmt: skip
+    if author is not None and wants_email(author, "listing_rejected"):
         queue_mail(
-            revision.author.email,
+            author.email,
             "listing_rejected",
             _l("Your listing was not approved"),
-            revision.author.locale,
+            author.locale,
             revision=revision,
             reason=reason,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -38,6 +39,9 @@ class DeliveryReport:
 
     def __str__(self) -> str:
         return f"{self.sent} sent, {self.retrying} to retry, {self.failed} given up"
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.retrying or self.failed)
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -97,12 +101,21 @@ def _claim(now: datetime) -> OutboxMessage | None:
 
 
 def deliver_due(
-    config: dict[str, Any], now: datetime | None = None, limit: int = 100
+    config: dict[str, Any],
+    now: datetime | None = None,
+    limit: int = 100,
+    stop: Callable[[], bool] = lambda: False,
 ) -> DeliveryReport:
-    """Send up to `limit` due messages; failures are kept for a later attempt."""
+    """Send up to `limit` due messages; failures are kept for a later attempt.
+
+    `stop` is asked before each message: once it says True the pass ends, after the message
+    being sent (if any) is marked, so a worker told to stop never abandons a send halfway.
+    """
     report = DeliveryReport()
     now = now or utcnow()
     for _ in range(limit):
+        if stop():
+            break
         row = _claim(now)
         if row is None:
             break

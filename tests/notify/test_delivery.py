@@ -3,12 +3,7 @@ loopback, kept while SMTP is down and delivered later, given up (but kept) after
 
 from __future__ import annotations
 
-import email
-import socket
-from collections.abc import Iterator
 from datetime import timedelta
-from email.message import Message
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -20,44 +15,7 @@ from dx_match.extensions import db
 from dx_match.notify.delivery import deliver_due, retry_delay
 from dx_match.notify.models import OutboxMessage
 from dx_match.notify.services import queue_mail
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Inbox:
-    """aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_config(app: Flask) -> dict[str, Any]:
-    """The app's config pointed at a loopback port where nothing listens (yet)."""
-    return {
-        **app.config,
-        "DX_SMTP_HOST": "127.0.0.1",
-        "DX_SMTP_PORT": free_port(),
-        "DX_SMTP_TIMEOUT": 5,
-    }
-
-
-@pytest.fixture
-def smtp_server(smtp_config: dict[str, Any]) -> Iterator[Inbox]:
-    """A real SMTP server on the configured port, in a thread."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_config["DX_SMTP_PORT"])
-    controller.start()
-    yield inbox
-    controller.stop()
+from tests.notify.conftest import Inbox
 
 
 def queue_one(to: str = "someone@example.com", locale: str = "zh-TW") -> OutboxMessage:
