@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.inquiries import views as inquiries_views
     from dx_match.listings.admin_views import bp as catalog_admin_bp
     from dx_match.listings.views import bp as listings_bp
+    from dx_match.reviews import views as reviews_views
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
 
@@ -62,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     survey_views.init_app(app)
     inquiries_views.init_app(app)
+    reviews_views.init_app(app)
     app.register_blueprint(listings_bp)
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)

@@ -57,10 +57,11 @@ def register_commands(app: Flask) -> None:
     from dx_match.accounts.cli import user_group
     from dx_match.notify.cli import mail_group
     from dx_match.recommend.cli import recommend_group
+    from dx_match.reviews.cli import outcomes_group
     from dx_match.search.cli import search_group
 
     commands = (init_command, import_command, export_command, demo_command, search_group)
-    for command in (*commands, recommend_group, user_group, mail_group):
+    for command in (*commands, recommend_group, user_group, mail_group, outcomes_group):
         app.cli.add_command(command)
 
 
