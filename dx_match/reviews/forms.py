@@ -13,12 +13,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from dx_match.inquiries.forms import text_block
 from dx_match.reviews.services import BODY_MAX, MAX_WEEKS, REASON_MAX
 
-STARS = [(str(n), str(n)) for n in range(5, 0, -1)]
+STARS = [SelectChoice(str(n), str(n)) for n in range(5, 0, -1)]
 LANGUAGE_LABELS = {"zh-TW": "繁體中文", "ja": "日本語", "en": "English"}
 
 
@@ -48,7 +49,7 @@ class ReviewForm(FlaskForm):  # type: ignore[misc]
         render_kw={"rows": 6, "maxlength": BODY_MAX},
     )
     lang = SelectField(
-        _l("Written in"), choices=list(LANGUAGE_LABELS.items()), validators=[InputRequired()]
+        _l("Written in"), choices=[SelectChoice(tag, label) for tag, label in LANGUAGE_LABELS.items()], validators=[InputRequired()]
     )
     show_name = BooleanField(_l("Show my company's name with this review"))
 
@@ -106,6 +107,6 @@ class OutcomeForm(FlaskForm):  # type: ignore[misc]
     currency = SelectField(_l("Currency"), validators=[InputRequired()])
     still_using = RadioField(
         _l("Do you still use it?"),
-        choices=[("yes", _l("Yes")), ("no", _l("No"))],
+        choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
         validators=[InputRequired(message=_l("Say whether you still use the tool."))],
     )

@@ -21,6 +21,7 @@ from dx_match.notify.services import queue_mail
 from dx_match.reviews import profiles
 from dx_match.reviews.models import Adoption, OutcomeReport
 from dx_match.reviews.outcomes import MILESTONES, add_months, measures_for
+from dx_match.search.models import SearchOutbox
 
 MAX_HOURS = Decimal(1000)
 MAX_MEASURE = 1_000_000.0
@@ -117,6 +118,8 @@ def save_report(
     report.measures = measures
     report.author_id = actor.id
     report.industry_section, report.size_band = profiles.facts(adoption.organisation_id)
+    # Outcome medians feed the recommender, whose catalog arrays follow the index generation.
+    db.session.add(SearchOutbox(tool_id=adoption.tool_id))
     db.session.commit()
     return report
 

@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from dx_match.accounts.forms import ConfirmForm
 from dx_match.accounts.permissions import current_account, login_required, role_required
@@ -174,7 +175,7 @@ def outcome_form(adoption_id: int, milestone: int) -> ResponseReturnValue:
     measures = measures_for(list(adoption.tool.functions))
     rates: dict[str, Decimal] = current_app.config["DX_RATES"]
     form = OutcomeForm()
-    form.currency.choices = [(code, code) for code in sorted(rates)]
+    form.currency.choices = [SelectChoice(code, code) for code in sorted(rates)]
     typed: dict[str, str] = {}
     if request.method == "GET":
         if report is not None:
