@@ -55,7 +55,12 @@ def adopt() -> Callable[..., Adoption]:
     """Record an adoption directly: adopt(user, tool, confirmed=True, since=SINCE)."""
 
     def make(
-        user: User, tool: Tool, *, confirmed: bool = True, since: date = SINCE, source: str = "declared"
+        user: User,
+        tool: Tool,
+        *,
+        confirmed: bool = True,
+        since: date = SINCE,
+        source: str = "declared",
     ) -> Adoption:
         assert user.organisation_id is not None
         adoption = record_adoption(user.organisation_id, tool, since, source, user)
@@ -65,3 +70,10 @@ def adopt() -> Callable[..., Adoption]:
         return adoption
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _request_context(app: Any) -> Any:
+    """Services build links for their mail with url_for, as in a request."""
+    with app.test_request_context():
+        yield

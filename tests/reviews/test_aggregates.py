@@ -19,8 +19,18 @@ from dx_match.reviews.outcomes import add_months, due_milestones, measures_for
 
 @pytest.mark.parametrize(
     ("employees", "band"),
-    [(None, ""), (-1, ""), (0, "1-9"), (9, "1-9"), (10, "10-29"), (29, "10-29"), (30, "30-99"),
-     (299, "100-299"), (300, "300+"), (5000, "300+")],
+    [
+        (None, ""),
+        (-1, ""),
+        (0, "1-9"),
+        (9, "1-9"),
+        (10, "10-29"),
+        (29, "10-29"),
+        (30, "30-99"),
+        (299, "100-299"),
+        (300, "300+"),
+        (5000, "300+"),
+    ],
 )
 def test_size_band(employees: int | None, band: str) -> None:
     assert size_band(employees) == band
@@ -81,8 +91,15 @@ def test_rating_summary_distribution_and_groups() -> None:
 
 
 def test_measures_follow_the_tool_functions_and_milestones_the_calendar() -> None:
-    keys = [m.key for m in measures_for(["finance.invoicing", "finance.accounting", "supply.inventory"])]
-    assert keys == ["invoices_per_hour", "days_to_close", "stockouts_per_month", "order_errors_per_month"]
+    keys = [
+        m.key for m in measures_for(["finance.invoicing", "finance.accounting", "supply.inventory"])
+    ]
+    assert keys == [
+        "invoices_per_hour",
+        "days_to_close",
+        "stockouts_per_month",
+        "order_errors_per_month",
+    ]
     from datetime import date
 
     assert add_months(date(2026, 11, 30), 3) == date(2027, 2, 28)

@@ -19,13 +19,27 @@ from dx_match.reviews.models import Review
 from dx_match.search.models import SearchOutbox
 from tests.conftest import AuthActions
 
-FORM = {"overall": "4", "ease": "5", "value": "3", "support": "4", "weeks_to_live": "6",
-        "body": "Orders reach the kitchen without mistakes.", "lang": "en"}
+FORM = {
+    "overall": "4",
+    "ease": "5",
+    "value": "3",
+    "support": "4",
+    "weeks_to_live": "6",
+    "body": "Orders reach the kitchen without mistakes.",
+    "lang": "en",
+}
 
 
 def data(**changes: Any) -> services.ReviewInput:
-    values: dict[str, Any] = {"overall": 4, "ease": 5, "value": 3, "support": 4,
-                              "weeks_to_live": 6, "body": "Good", "lang": "en"}
+    values: dict[str, Any] = {
+        "overall": 4,
+        "ease": 5,
+        "value": 3,
+        "support": 4,
+        "weeks_to_live": 6,
+        "body": "Good",
+        "lang": "en",
+    }
     return services.ReviewInput(**{**values, **changes})
 
 
@@ -66,9 +80,7 @@ def test_another_organisations_adoption_does_not_count(
 
 
 @pytest.mark.parametrize("role", ["vendor", "advisor", "admin"])
-def test_only_sme_members_review(
-    make_user: Callable[..., User], tool: Tool, role: str
-) -> None:
+def test_only_sme_members_review(make_user: Callable[..., User], tool: Tool, role: str) -> None:
     with pytest.raises(services.ReviewRefused):
         services.save_review(make_user(role), tool.slug, data())
 
@@ -97,7 +109,9 @@ def test_bad_ratings_are_refused_and_what_was_typed_stays(
     sme = make_sme()
     adopt(sme, tool)
     client = login(app, sme)
-    page = client.post(f"/tools/{tool.slug}/review", data={**FORM, "overall": "9", "weeks_to_live": "-1"})
+    page = client.post(
+        f"/tools/{tool.slug}/review", data={**FORM, "overall": "9", "weeks_to_live": "-1"}
+    )
     assert page.status_code == 422
     text = page.get_data(as_text=True)
     assert "Orders reach the kitchen without mistakes." in text
@@ -121,8 +135,12 @@ def test_the_tool_page_shows_the_verified_review_without_the_company_name(
 
 
 def test_hiding_removes_a_review_from_pages_and_aggregates(
-    app: Any, client: FlaskClient, make_user: Callable[..., User], make_sme: Callable[..., User],
-    tool: Tool, adopt: Callable[..., Any]
+    app: Any,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_sme: Callable[..., User],
+    tool: Tool,
+    adopt: Callable[..., Any],
 ) -> None:
     kept, spam = make_sme(), make_sme()
     for user, overall, body in ((kept, 4, "Solid"), (spam, 1, "BUY CHEAP WATCHES")):
@@ -133,36 +151,60 @@ def test_hiding_removes_a_review_from_pages_and_aggregates(
     review = db.session.scalars(sa.select(Review).where(Review.body == "BUY CHEAP WATCHES")).one()
     reporting = login(app, reporter)
     assert reporting.post(f"/reviews/{review.id}/report", data={"reason": ""}).status_code == 422
-    assert reporting.post(f"/reviews/{review.id}/report", data={"reason": "Spam"}).status_code == 302
+    assert (
+        reporting.post(f"/reviews/{review.id}/report", data={"reason": "Spam"}).status_code == 302
+    )
     admin = make_user("admin")
     moderating = login(app, admin)
     queue = moderating.get("/admin/reviews").get_data(as_text=True)
     assert "BUY CHEAP WATCHES" in queue and "Spam" in queue
-    assert moderating.post(f"/admin/reviews/{review.id}/hide", data={"reason": ""}).status_code == 422
-    assert moderating.post(f"/admin/reviews/{review.id}/hide", data={"reason": "Spam"}).status_code == 302
+    assert (
+        moderating.post(f"/admin/reviews/{review.id}/hide", data={"reason": ""}).status_code == 422
+    )
+    assert (
+        moderating.post(f"/admin/reviews/{review.id}/hide", data={"reason": "Spam"}).status_code
+        == 302
+    )
     assert queries.tool_ratings(tool.id).overall == 4
     assert queries.ratings_by_tool([tool.id]) == {tool.id: (4.0, 1)}
     assert "BUY CHEAP WATCHES" not in client.get(f"/tools/{tool.slug}").get_data(as_text=True)
-    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "review.hide")).one()
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "review.hide")
+    ).one()
     assert entry.details["reason"] == "Spam" and entry.target_id == str(review.id)
     with pytest.raises(NotFound):
         services.report(reporter, review.id, "again")
-    assert moderating.post(f"/admin/reviews/{review.id}/unhide", data={"reason": "Appeal"}).status_code == 302
+    assert (
+        moderating.post(f"/admin/reviews/{review.id}/unhide", data={"reason": "Appeal"}).status_code
+        == 302
+    )
     assert queries.tool_ratings(tool.id).overall == 2.5
 
 
 def test_the_vendor_replies_once(
-    app: Any, client: FlaskClient, make_user: Callable[..., User], make_sme: Callable[..., User],
-    vendor_user: User, tool: Tool, adopt: Callable[..., Any]
+    app: Any,
+    client: FlaskClient,
+    make_user: Callable[..., User],
+    make_sme: Callable[..., User],
+    vendor_user: User,
+    tool: Tool,
+    adopt: Callable[..., Any],
 ) -> None:
     sme = make_sme()
     adopt(sme, tool)
     review = services.save_review(sme, tool.slug, data())
     other_vendor = make_user("vendor")
-    assert login(app, other_vendor).post(f"/reviews/{review.id}/reply", data={"body": "Hi"}).status_code == 404
+    assert (
+        login(app, other_vendor)
+        .post(f"/reviews/{review.id}/reply", data={"body": "Hi"})
+        .status_code
+        == 404
+    )
     vendor = login(app, vendor_user)
     assert vendor.post(f"/reviews/{review.id}/reply", data={"body": ""}).status_code == 422
-    assert vendor.post(f"/reviews/{review.id}/reply", data={"body": "Thank you!"}).status_code == 302
+    assert (
+        vendor.post(f"/reviews/{review.id}/reply", data={"body": "Thank you!"}).status_code == 302
+    )
     assert "Thank you!" in client.get(f"/tools/{tool.slug}").get_data(as_text=True)
     with pytest.raises(Conflict):
         services.reply(vendor_user, review.id, "Once more")
