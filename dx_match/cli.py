@@ -159,6 +159,13 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(report.summary())
     _bring_search_up_to_date()
     _print_demo_users()
+    if current_app.config["DX_ENV"] == "development":
+        from datetime import date
+
+        from dx_match.reviews.demo import ensure_demo_feedback
+
+        if ensure_demo_feedback(date.today()):
+            _bring_search_up_to_date()  # the demo reviews change average ratings
     # Nothing of this command's session may stay open while the server runs (SQLite locks).
     db.session.remove()
     if no_serve:

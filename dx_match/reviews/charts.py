@@ -26,13 +26,16 @@ class HChart:
     bars: list[HBar]
 
 
-def hbar_chart(rows: list[tuple[str, float]], *, width: int = 480, left: int = 170) -> HChart:
-    """Bars scaled to the largest value; 24 px per bar."""
-    bar_height, gap = 16, 8
+#: Each row: its label on one line (labels can be long: industry names), the bar below it.
+ROW_HEIGHT = 36
+
+
+def hbar_chart(rows: list[tuple[str, float]], *, width: int = 480) -> HChart:
+    """Bars scaled to the largest value, each under its label; `y` is the row's top."""
     peak = max((value for _label, value in rows), default=0.0) or 1.0
-    plot = width - left - 40  # room for the value after the bar
+    plot = width - 48  # room for the value after the longest bar
     bars = [
-        HBar(label, value, gap / 2 + n * (bar_height + gap), round(plot * value / peak, 2))
+        HBar(label, value, n * ROW_HEIGHT, round(plot * value / peak, 2))
         for n, (label, value) in enumerate(rows)
     ]
-    return HChart(width, len(rows) * (bar_height + gap), left, bar_height, bars)
+    return HChart(width, len(rows) * ROW_HEIGHT, 0, 14, bars)

@@ -49,7 +49,9 @@ class ReviewForm(FlaskForm):  # type: ignore[misc]
         render_kw={"rows": 6, "maxlength": BODY_MAX},
     )
     lang = SelectField(
-        _l("Written in"), choices=[SelectChoice(tag, label) for tag, label in LANGUAGE_LABELS.items()], validators=[InputRequired()]
+        _l("Written in"),
+        choices=[SelectChoice(tag, label) for tag, label in LANGUAGE_LABELS.items()],
+        validators=[InputRequired()],
     )
     show_name = BooleanField(_l("Show my company's name with this review"))
 

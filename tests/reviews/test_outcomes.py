@@ -8,18 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from dx_match.accounts.models import User
 from dx_match.catalog.models import Tool
 from dx_match.errors import NotFound
-from dx_match.extensions import db
 from dx_match.reviews import outcome_services, queries
 from dx_match.reviews.aggregates import GroupKey
 from dx_match.reviews.models import Adoption, OutcomeReport
 from tests.conftest import AuthActions
-from tests.reviews.conftest import SINCE
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
 LATER = date(2027, 2, 1)  # more than 12 months after SINCE
@@ -148,3 +145,13 @@ def test_remind_asks_each_due_milestone_once(
     assert outcome_services.remind(date(2027, 1, 6)) == 0
     assert len(outbox(email)) == 2
     assert runner.invoke(args=["outcomes", "remind", "--today", "soon"]).exit_code == 2
+
+
+def test_the_demo_feedback_loads_once_and_shows_on_its_tool(client: FlaskClient) -> None:
+    from dx_match.reviews.demo import ensure_demo_feedback
+
+    assert ensure_demo_feedback(date(2026, 11, 26)) >= 6
+    assert ensure_demo_feedback(date(2026, 11, 26)) == 0
+    page = client.get("/tools/meihua-pay-terminal?lang=en").get_data(as_text=True)
+    assert "Verified adopter" in page
+    assert "report a median of 12 hours saved a month" in page

@@ -135,6 +135,7 @@ def test_the_tool_page_shows_the_verified_review_without_the_company_name(
 
 
 def test_hiding_removes_a_review_from_pages_and_aggregates(
+    *,
     app: Any,
     client: FlaskClient,
     make_user: Callable[..., User],
@@ -182,6 +183,7 @@ def test_hiding_removes_a_review_from_pages_and_aggregates(
 
 
 def test_the_vendor_replies_once(
+    *,
     app: Any,
     client: FlaskClient,
     make_user: Callable[..., User],
