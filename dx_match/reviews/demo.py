@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -18,7 +19,7 @@ from dx_match.survey.models import ProfileVersion, SmeProfile
 
 #: (organisation, ISIC class, employees, tool slug, overall, ease, value, support, weeks,
 #:  language, text, hours saved a month, cost a month in TWD, function measures)
-ADOPTERS = (
+ADOPTERS: tuple[tuple[Any, ...], ...] = (
     (
         "Demo Beef Noodle House",
         "I56",
@@ -216,7 +217,7 @@ def ensure_demo_feedback(today: date) -> int:
 
 
 def _demo_sme_adoption(today: date) -> int:
-    """The demo SME account uses one tool for 13 months: it can review it and is asked for reports."""
+    """The demo SME account has used one tool for 13 months: it may review it, reports are due."""
     user = db.session.scalar(sa.select(User).where(User.email == "sme@demo.dx-match.example"))
     tool = db.session.scalar(sa.select(Tool).where(Tool.slug == "jadeledger-einvoice"))
     if user is None or user.organisation_id is None or tool is None:
