@@ -213,3 +213,31 @@ def test_the_vendor_replies_once(
     assert vendor.post(f"/reviews/{review.id}/reply", data={"body": "Again"}).status_code == 409
     db.session.refresh(review)
     assert review.reply_body == "Thank you!"
+
+
+def test_the_tool_page_query_count_does_not_grow_with_its_reviews(
+    client: FlaskClient, make_sme: Callable[..., User], tool: Tool, adopt: Callable[..., Any]
+) -> None:
+    def statements_for_page() -> int:
+        seen: list[str] = []
+
+        def count(*args: Any) -> None:
+            seen.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/tools/{tool.slug}").status_code == 200
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)
+        return len(seen)
+
+    def add_reviews(n: int) -> None:
+        for _ in range(n):
+            user = make_sme()
+            adopt(user, tool)
+            services.save_review(user, tool.slug, data(show_name=True))
+
+    add_reviews(2)
+    first = statements_for_page()
+    add_reviews(6)
+    assert statements_for_page() <= first
