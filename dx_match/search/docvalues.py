@@ -307,7 +307,7 @@ class DocValues:
         result["deployment"] = count(self._deployments, others("deployment"), zeros=False)
         result["trial"] = {"yes": int(np.count_nonzero(others("trial") & self.trial))}
         result["rating"] = {
-            "4": int(np.count_nonzero(others("rating") & (self.rating >= 4 - 1e-9)))
+            "yes": int(np.count_nonzero(others("rating") & (self.rating >= 4 - 1e-9)))
         }
         registered = ~self.multi["subsidies"].empty
         result["subsidy_registered"] = {
