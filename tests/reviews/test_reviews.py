@@ -222,7 +222,11 @@ def test_the_tool_page_query_count_does_not_grow_with_its_reviews(
         seen: list[str] = []
 
         def count(*args: Any) -> None:
-            seen.append(args[2])
+            # The view counter's flush runs when its interval is due, and savepoints come
+            # and go with the test's transaction: neither belongs to the page's own reads.
+            statement = str(args[2])
+            if "listing_views" not in statement and "SAVEPOINT" not in statement:
+                seen.append(statement)
 
         sa.event.listen(db.engine, "before_cursor_execute", count)
         try:
