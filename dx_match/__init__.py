@@ -71,6 +71,7 @@ def _register_views(app: Flask) -> None:
     from dx_match.listings.admin_views import bp as catalog_admin_bp
     from dx_match.listings.views import bp as listings_bp
     from dx_match.notify.views import bp as notify_bp
+    from dx_match.reviews import views as reviews_views
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
     from dx_match.trust import views as trust_views
@@ -82,6 +83,7 @@ def _register_views(app: Flask) -> None:
     survey_views.init_app(app)
     inquiries_views.init_app(app)
     advisory_views.init_app(app)
+    reviews_views.init_app(app)
     app.register_blueprint(listings_bp)
     app.register_blueprint(catalog_admin_bp)
     app.register_blueprint(audit_bp)

@@ -57,6 +57,7 @@ def register_commands(app: Flask) -> None:
     from dx_match.accounts.cli import user_group
     from dx_match.notify.cli import mail_group, notify_group
     from dx_match.recommend.cli import recommend_group
+    from dx_match.reviews.cli import outcomes_group
     from dx_match.search.cli import search_group
     from dx_match.trust.cli import trust_group
 
@@ -68,6 +69,7 @@ def register_commands(app: Flask) -> None:
         mail_group,
         notify_group,
         trust_group,
+        outcomes_group,
     ):
         app.cli.add_command(command)
 
@@ -166,6 +168,13 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
     click.echo(report.summary())
     _bring_search_up_to_date()
     _print_demo_users()
+    if current_app.config["DX_ENV"] == "development":
+        from datetime import date
+
+        from dx_match.reviews.demo import ensure_demo_feedback
+
+        if ensure_demo_feedback(date.today()):
+            _bring_search_up_to_date()  # the demo reviews change average ratings
     # Nothing of this command's session may stay open while the server runs (SQLite locks).
     db.session.remove()
     if no_serve:

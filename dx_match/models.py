@@ -8,6 +8,7 @@ from dx_match.inquiries import models as inquiries_models
 from dx_match.listings import models as listings_models
 from dx_match.notify import models as notify_models
 from dx_match.recommend import models as recommend_models
+from dx_match.reviews import models as reviews_models
 from dx_match.search import models as search_models
 from dx_match.search import sync as search_sync
 from dx_match.survey import models as survey_models
@@ -23,6 +24,7 @@ __all__ = [
     "listings_models",
     "notify_models",
     "recommend_models",
+    "reviews_models",
     "search_models",
     "search_sync",
     "survey_models",

@@ -56,6 +56,10 @@ def signed_in(path: str, status: int, **kw: Any) -> Entry:
     return Entry(fixed(path), status, {"anonymous": LOGIN}, **kw)
 
 
+def signed_in_url(url: Callable[[dict[str, Any]], str], status: int) -> Entry:
+    return Entry(url, status, {"anonymous": LOGIN})
+
+
 def admin_only(url: Callable[[dict[str, Any]], str], status: int, **kw: Any) -> Entry:
     statuses = dict.fromkeys(SIGNED_IN, 403) | {"anonymous": LOGIN, "admin": status}
     return Entry(url, status, statuses, **kw)
@@ -337,6 +341,49 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/sets/advisors/<int:client_id>/revoke", "POST"): sme_members(
         lambda c: f"/sets/advisors/{c['claimed_client']}/revoke", 303
     ),
+    # Reviews: only a confirmed adopter (`sme`) reviews; others see why (403), visitors log in.
+    ("/tools/<slug>/review", "GET"): Entry(
+        lambda c: f"/tools/{c['tool']}/review", 403, {"anonymous": LOGIN, "sme": 200}
+    ),
+    ("/tools/<slug>/review", "POST"): Entry(
+        lambda c: f"/tools/{c['tool']}/review", 403, {"anonymous": LOGIN, "sme": 422}
+    ),
+    ("/tools/<slug>/adoption", "POST"): Entry(
+        lambda c: f"/tools/{c['tool']}/adoption",
+        403,
+        {"anonymous": LOGIN, "sme": 422, "outsider": 422},
+    ),
+    # Marking an inquiry "became a customer": the inquiry's vendor only (nobody here owns it).
+    ("/inbox/<int:inquiry_id>/customer", "POST"): Entry(
+        lambda c: f"/inbox/{c['inquiry']}/customer", 404, {"anonymous": LOGIN}
+    ),
+    ("/adoptions", "GET"): Entry(
+        fixed("/adoptions"), 403, {"anonymous": LOGIN, "sme": 200, "outsider": 200, "vendor": 302}
+    ),
+    ("/adoptions/customers", "GET"): Entry(
+        fixed("/adoptions/customers"), 403, {"anonymous": LOGIN, "vendor": 200}
+    ),
+    # A declared adoption is confirmed by the tool's vendor only (nobody here owns it).
+    ("/adoptions/<int:adoption_id>/confirm", "POST"): Entry(
+        lambda c: f"/adoptions/{c['adoption']}/confirm", 404, {"anonymous": LOGIN}
+    ),
+    ("/adoptions/<int:adoption_id>/outcome/<int:milestone>", "GET"): Entry(
+        lambda c: f"/adoptions/{c['adoption']}/outcome/3", 404, {"anonymous": LOGIN, "sme": 200}
+    ),
+    ("/adoptions/<int:adoption_id>/outcome/<int:milestone>", "POST"): Entry(
+        lambda c: f"/adoptions/{c['adoption']}/outcome/12", 404, {"anonymous": LOGIN, "sme": 422}
+    ),
+    ("/reviews/<int:review_id>/report", "POST"): signed_in_url(
+        lambda c: f"/reviews/{c['review']}/report", 422
+    ),
+    # The reviewed tool's vendor replies (nobody here owns it: 404); other roles 403.
+    ("/reviews/<int:review_id>/reply", "POST"): Entry(
+        lambda c: f"/reviews/{c['review']}/reply", 403, {"anonymous": LOGIN, "vendor": 404}
+    ),
+    ("/admin/reviews", "GET"): admin_only(fixed("/admin/reviews"), 200),
+    ("/admin/reviews/<int:review_id>/<any(hide, unhide):action>", "POST"): admin_only(
+        lambda c: f"/admin/reviews/{c['review']}/hide", 422
+    ),
     # Admin.
     # Fraud-risk signals: admins only; a vendor confirms only its own tools' prices.
     ("/admin/signals", "GET"): admin_only(fixed("/admin/signals"), 200),
@@ -401,6 +448,7 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     notification = notify(asker.id, "inquiry_message", {"listing": "X"}, "/inbox", mail=False)
     db.session.commit()
     workspace = _advisor_workspace(users["advisor"], users["sme"], profile)
+    adoption, review = _adoption_and_review(first(Tool), asker)
     return {
         **workspace,
         "tool": first(Tool),
@@ -412,6 +460,8 @@ def context(make_user) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         "profile": profile.id,
         "inquiry": inquiry.id,
         "notification": notification.id,
+        "adoption": adoption,
+        "review": review,
         "revision": _pending_revision(first(Vendor), users["admin"]),
         "signal": _open_signal(first(Tool)),
         "api_token": api_tokens.create(users["sme"], "matrix", ["account:read"], 30).token.id,
@@ -459,6 +509,36 @@ def _open_signal(tool_slug: str) -> int:
     db.session.add(signal)
     db.session.commit()
     return signal.id
+
+
+def _adoption_and_review(tool_slug: str, sme: Any) -> tuple[int, int]:
+    """A confirmed adoption (since 2025, so both outcome reports are due) and its review."""
+    from datetime import date
+
+    from dx_match.db import utcnow
+    from dx_match.reviews.models import Adoption, Review
+
+    tool = db.session.scalars(sa.select(Tool).where(Tool.slug == tool_slug)).one()
+    adoption = Adoption(
+        organisation_id=sme.organisation_id,
+        tool=tool,
+        since=date(2025, 1, 6),
+        source="declared",
+        confirmed_at=utcnow(),
+    )
+    review = Review(
+        organisation_id=sme.organisation_id,
+        tool=tool,
+        adoption=adoption,
+        overall=4,
+        ease=4,
+        value=4,
+        support=4,
+        body="Fine",
+    )
+    db.session.add_all([adoption, review])
+    db.session.commit()
+    return adoption.id, review.id
 
 
 def _pending_revision(vendor_slug: str, author: Any) -> int:

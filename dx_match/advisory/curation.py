@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from dx_match import audit
 from dx_match.accounts.models import User
 from dx_match.accounts.permissions import is_member, require_role
-from dx_match.advisory import queries, snapshots, stages
+from dx_match.advisory import adoptions, queries, snapshots, stages
 from dx_match.advisory.models import RESPONSES, AdvisorClient, RecommendationSet, SetItem
 from dx_match.advisory.services import AccessRevoked, active_client, add_event, claim_link
 from dx_match.db import utcnow
@@ -284,6 +284,8 @@ def move_stage(
         _feedback(
             "advisor", actor.id, item, "adopt", _profile_data(row.client, row.profile_version)
         )
+        # The advisor saw it happen: recorded and confirmed in one step (a review may follow).
+        adoptions.record_item_adoption(row.client, item, actor, actor)
     add_event(
         row.client,
         "stage_changed",

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from dx_match import audit
 from dx_match.accounts.models import User
 from dx_match.accounts.permissions import is_member, require_role
-from dx_match.advisory import queries
+from dx_match.advisory import adoptions, queries
 from dx_match.advisory.links import InvitationInvalid, invitation_token, read_invitation
 from dx_match.advisory.models import CLIENT_LOCALES, AdvisorClient, ClientEvent
 from dx_match.db import utcnow
@@ -166,6 +166,7 @@ def claim(actor: User | None, token: str) -> AdvisorClient:
             profile.advisor_id = None
             profile.client_name = None
             profile.organisation_id = user.organisation_id
+    adoptions.record_client_adoptions(client, user)
     add_event(client, "claimed", user, organisation=user.organisation_id)
     audit.record(user, "advisory.claim", "advisory_client", client.id)
     db.session.commit()

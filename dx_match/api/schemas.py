@@ -111,6 +111,9 @@ class ToolListQuery(PageQuery, CurrencyQuery):
     region = fields.String(metadata={"description": "ISO 3166 code where it is sold (TW, JP-13)."})
     subsidy = fields.Boolean(metadata={"description": "Only tools registered for a subsidy."})
     trial = fields.Boolean(metadata={"description": "Only tools with a free trial."})
+    rated = fields.Boolean(
+        metadata={"description": "Only tools rated 4 or more by verified adopters."}
+    )
     sort = fields.String(metadata={"enum": list(TOOL_SORTS), "default": "relevance"})
 
 
@@ -161,6 +164,9 @@ class SearchQuery(LangQuery):
     region = fields.String(metadata={"description": "A region code (TW, JP-13)."})
     subsidy = fields.String(metadata={"description": "A subsidy slug the tool is registered for."})
     trial = fields.Boolean(metadata={"description": "Only tools with a free trial."})
+    rated = fields.Boolean(
+        metadata={"description": "Only tools rated 4 or more by verified adopters."}
+    )
     limit = fields.Integer(validate=validate.Range(1, MAX_SEARCH_LIMIT), metadata={"default": 20})
 
 
@@ -249,6 +255,7 @@ class FacetsSchema(ma.Schema):
     subsidies = FACET_COUNTS
     deployment = FACET_COUNTS
     trial = FACET_COUNTS
+    rating = FACET_COUNTS
     subsidy_registered = FACET_COUNTS
     price = FACET_COUNTS
 

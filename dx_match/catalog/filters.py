@@ -28,7 +28,7 @@ MAX_USERS = 100_000
 MAX_PAGE = 10_000
 MAX_QUERY_LENGTH = 200
 MAX_NUMBER_LENGTH = 20  # characters; longer "numbers" are noise, not prices
-TOOL_SORTS = ("relevance", "name", "price", "newest")
+TOOL_SORTS = ("relevance", "name", "price", "newest", "rating")
 PRICE_BANDS = ("free", "under_30", "30_100", "100_300", "over_300")  # USD-equivalent bands
 SUBSIDY_COUNTRIES = ("TW", "JP")
 SLUG = re.compile(r"^[a-z0-9-]{2,80}$")
@@ -75,6 +75,8 @@ class ToolFilters:
     region: str | None = None
     subsidy: bool = False
     trial: bool = False
+    #: Only tools rated 4 or more by verified adopters.
+    rated: bool = False
     sort: str = "relevance"
     page: int = 1
 
@@ -92,6 +94,7 @@ class ToolFilters:
             self.region,
             self.subsidy,
             self.trial,
+            self.rated,
         )
         return sum(1 for facet in facets if facet)
 
@@ -256,6 +259,7 @@ def parse_tool_filters(args: Args, vocabulary: Vocabulary) -> tuple[ToolFilters,
         region=p.single("region", _region_rule(vocabulary), str.upper),
         subsidy=p.flag("subsidy"),
         trial=p.flag("trial"),
+        rated=p.flag("rated"),
         sort=p.choice("sort", TOOL_SORTS, "relevance"),
         page=p.integer("page", 1, MAX_PAGE),
     )

@@ -160,6 +160,30 @@ def pair_features(profile: Profile, catalog: CatalogFeatures, rows: Array, *, to
     )
 
 
+#: The outcome signal: a tool whose adopters in the SME's industry report a median of
+#: OUTCOME_FULL_HOURS or more hours saved a month scores OUTCOME_BOOST (5 %) higher; fewer hours
+#: lift it proportionally. Small on purpose: it reorders close calls, never beats a better fit.
+OUTCOME_BOOST = 0.05
+OUTCOME_FULL_HOURS = 20.0
+
+
+def outcome_hours(catalog: CatalogFeatures, row: int, industry: str) -> float | None:
+    """Median hours saved a month reported by the tool's adopters in the SME's ISIC section."""
+    return catalog.outcome_hours.get((catalog.tools[row].id, industry[:1]))
+
+
+def outcome_boost(catalog: CatalogFeatures, rows: Array, industry: str) -> Array:
+    """Per row, the multiplier the outcome signal adds to the score (0 without a signal)."""
+    boost = np.zeros(len(rows))
+    if not catalog.outcome_hours:
+        return boost
+    for i, row in enumerate(rows):
+        hours = outcome_hours(catalog, int(row), industry)
+        if hours is not None:
+            boost[i] = OUTCOME_BOOST * min(max(hours, 0.0) / OUTCOME_FULL_HOURS, 1.0)
+    return boost
+
+
 def _rank_tools(
     profile: Profile,
     catalog: CatalogFeatures,
@@ -183,7 +207,7 @@ def _rank_tools(
     features = tool_features(
         profile, catalog, rows=rows, strengths=strengths, specificity=specificity, eligible=eligible
     )
-    scores = final_scores(features, model)
+    scores = final_scores(features, model) * (1 + outcome_boost(catalog, rows, profile.industry))
     monthly = catalog.monthly(rows, profile.seats, profile.currency)
     if profile.budget_monthly is not None:
         net = monthly - best_payout(catalog, rows, monthly, eligible, profile.currency)[0] / 12
@@ -314,6 +338,9 @@ def _tool_pick(
         reasons.append(Reason("trial", {"days": tool.trial_days}))
     if "challenge.staff_skills" in profile.challenges and catalog.taught[row]:
         reasons.append(Reason("course_available"))
+    hours = outcome_hours(catalog, row, profile.industry)
+    if hours is not None:
+        reasons.append(Reason("outcome_hours", {"hours": hours, "industry": profile.industry[:1]}))
     reasons.extend(_blocked(tool, catalog, verdicts))
     return ToolPick(
         tool, score, monthly, net, tuple(s.slug for _a, s in paying), tuple(reasons), goal_ids

@@ -153,6 +153,11 @@ _HANDLERS: dict[str, Callable[[Explainer, Mapping[str, Any]], str]] = {
     "works_with": lambda e, p: _("works with your %(tools)s", tools=e.join(p["tags"])),
     "trial": lambda e, p: _("%(days)s-day free trial", days=p["days"]),
     "course_available": lambda e, p: _("courses teach your staff to use it"),
+    "outcome_hours": lambda e, p: _(
+        "adopters in %(industry)s report a median of %(hours)s hours saved a month",
+        industry=e.label("industries", p["industry"]),
+        hours=f"{p['hours']:g}",
+    ),
     "subsidy_blocked": _blocked,
     "region_met": lambda e, p: _("for companies in %(regions)s", regions=_regions(e, p)),
     "region_failed": lambda e, p: _("only for companies in %(regions)s", regions=_regions(e, p)),

@@ -156,6 +156,9 @@ class CatalogFeatures:
     labels: Mapping[tuple[str, str], Localized]
     terms: Terms
     rates: Mapping[str, Decimal]
+    #: Median hours saved a month by (tool id, ISIC section), only from outcome groups of at
+    #: least 5 companies (reviews.queries.hours_saved_by_section); empty without reports.
+    outcome_hours: Mapping[tuple[int, str], float] = field(default_factory=dict)
     vectorizer: TfidfVectorizer = field(init=False)
     tfidf: Any = field(init=False)
     row_of: dict[str, int] = field(init=False)

@@ -103,6 +103,10 @@ class Recommendation:
         }
 
 
+#: app.extensions key of a function returning {(tool id, ISIC section): median hours saved}.
+OUTCOME_HOURS_KEY = "dx_outcome_hours"
+
+
 class RecommendService:
     """Holds the catalog arrays and the feedback model of one application."""
 
@@ -206,7 +210,10 @@ def _load_catalog() -> tuple[CatalogFeatures, ProfileCodes]:
         currencies=frozenset(rates),
     )
     analyzer = search_service().analyzer
-    catalog = CatalogFeatures(tools, courses, subsidies, labels, analyzer.terms, rates)
+    # The outcome signal comes from the reviews package (above this one), registered at start.
+    provider = current_app.extensions.get(OUTCOME_HOURS_KEY)
+    hours = provider() if provider is not None else {}
+    catalog = CatalogFeatures(tools, courses, subsidies, labels, analyzer.terms, rates, hours)
     return catalog, codes
 
 

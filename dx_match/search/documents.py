@@ -48,6 +48,9 @@ class ToolRecord:
     integrations: tuple[str, ...] = ()
     plans: tuple[PlanPrice, ...] = ()
     created_at: datetime | None = None
+    #: Average overall rating of visible verified reviews (None without any), and their count.
+    rating: float | None = None
+    rating_count: int = 0
 
 
 @dataclass(frozen=True)

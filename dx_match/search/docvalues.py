@@ -49,6 +49,8 @@ class Filters:
     price_bands: tuple[str, ...] = ()
     currency: str = "USD"
     users: int = 1
+    #: Only tools whose average verified rating is at least this (None: any).
+    min_rating: float | None = None
 
 
 class _Multi:
@@ -138,6 +140,9 @@ class DocValues:
             [r.created_at.timestamp() if r.created_at else 0.0 for r in self.records],
             dtype=np.float64,
         )
+        # Average verified rating; 0 for tools nobody reviewed (they never pass a rating filter).
+        self.rating = np.array([r.rating or 0.0 for r in self.records], dtype=np.float64)
+        self.rating_count = np.array([r.rating_count for r in self.records], dtype=np.int64)
         width = max((len(r.plans) for r in self.records), default=0) or 1
         # Monthly cost of plan k for U users in USD: fixed + per_user * max(U, min_users).
         self.fixed = np.full((n, width), np.inf)
@@ -258,13 +263,21 @@ class DocValues:
             masks["subsidy_registered"] = np.asarray(~self.multi["subsidies"].empty)
         if filters.trial:
             masks["trial"] = self.trial.copy()
-        cost: npt.NDArray[np.float64] | None = None
-        if filters.max_price is not None or filters.price_bands:
-            cost = self.monthly_usd(filters.users)
-        if filters.max_price is not None and cost is not None:
+        if filters.min_rating is not None:
+            masks["rating"] = self.rating >= filters.min_rating - 1e-9
+        masks.update(self._price_masks(filters))
+        return masks
+
+    def _price_masks(self, filters: Filters) -> dict[str, Mask]:
+        """The maximum price and price band masks, when asked for."""
+        masks: dict[str, Mask] = {}
+        if filters.max_price is None and not filters.price_bands:
+            return masks
+        cost = self.monthly_usd(filters.users)
+        if filters.max_price is not None:
             limit = self.to_base(filters.max_price, filters.currency)
             masks["max_price"] = cost <= limit * (1 + 1e-9)  # ties count, whatever the rounding
-        if filters.price_bands and cost is not None:
+        if filters.price_bands:
             masks["price"] = np.zeros(len(self), dtype=np.bool_)
             for band in filters.price_bands:
                 masks["price"] |= band_mask(cost, band)
@@ -293,6 +306,9 @@ class DocValues:
         result["regions"] = count(self._region_cover, others("regions"), zeros=True)
         result["deployment"] = count(self._deployments, others("deployment"), zeros=False)
         result["trial"] = {"yes": int(np.count_nonzero(others("trial") & self.trial))}
+        result["rating"] = {
+            "yes": int(np.count_nonzero(others("rating") & (self.rating >= 4 - 1e-9)))
+        }
         registered = ~self.multi["subsidies"].empty
         result["subsidy_registered"] = {
             "yes": int(np.count_nonzero(others("subsidy_registered") & registered))

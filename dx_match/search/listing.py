@@ -48,6 +48,7 @@ def search_filters(filters: ToolFilters, currency: str) -> Filters:
         regions=(filters.region,) if filters.region else (),
         subsidy_registered=filters.subsidy,
         trial=filters.trial,
+        min_rating=4.0 if filters.rated else None,
         max_price=filters.max_price,
         price_bands=filters.price_bands,
         currency=currency,

@@ -25,7 +25,7 @@ from dx_match.catalog.views import COMMON_INDUSTRIES, REGION_CHOICES, language_n
 from dx_match.taxonomy.codes import FUNCTION_GROUPS
 from dx_match.templating import term_label, term_labels
 
-SORT_CODES = ("relevance", "name", "price", "newest")
+SORT_CODES = ("relevance", "name", "price", "newest", "rating")
 CACHED_LANGUAGES = 8  # entries kept per generation (the UI has three languages)
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import replace
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from dx_match.catalog.models import Plan, Tool
@@ -17,6 +19,10 @@ from dx_match.taxonomy.models import Term
 
 CHUNK = 1000
 _LABEL_SEPARATORS = re.compile(r"[・、/,()（）]")
+#: app.extensions key of the ratings provider: tool ids -> {id: (average, count)}. The reviews
+#: package (above search) registers it, so search never imports it.
+RATINGS_KEY = "dx_tool_ratings"
+RatingsProvider = Callable[[Sequence[int]], Mapping[int, tuple[float, int]]]
 
 
 def record_of(tool: Tool) -> ToolRecord:
@@ -59,8 +65,22 @@ def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
             tools = reader.scalars(
                 sa.select(Tool).where(Tool.id.in_(chunk)).options(*tool_loads()).order_by(Tool.id)
             )
-            yield from (record_of(tool) for tool in tools)
+            ratings = _ratings(chunk)
+            for tool in tools:
+                record = record_of(tool)
+                if tool.id in ratings:
+                    average, count = ratings[tool.id]
+                    record = replace(record, rating=average, rating_count=count)
+                yield record
             reader.expunge_all()
+
+
+def _ratings(ids: Sequence[int]) -> Mapping[int, tuple[float, int]]:
+    """Ratings of these tools from the registered provider (none when nothing registered)."""
+    provider: RatingsProvider | None = (
+        current_app.extensions.get(RATINGS_KEY) if has_app_context() else None
+    )
+    return provider(ids) if provider is not None else {}
 
 
 def published_ids() -> set[int]:

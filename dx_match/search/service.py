@@ -33,7 +33,7 @@ from dx_match.search.records import (
 from dx_match.search.synonyms import load_synonyms
 from dx_match.search.tokenize import Analyzer
 
-SORTS = ("relevance", "price", "newest", "name")
+SORTS = ("relevance", "price", "newest", "name", "rating")
 # After a background rebuild failed, searches wait this long before starting another one.
 REBUILD_RETRY_SECONDS = 30.0
 # "Any word" results kept when every word together found nothing (best-scoring first).
@@ -298,10 +298,10 @@ class SearchService:
         sort = request.sort if request.sort in SORTS else "relevance"
         if sort == "relevance" and text_query is None:
             sort = "name"
-        if sort == "price":
-            return _first(rows, docvalues.monthly_usd(request.filters.users)[rows], rank, count)
-        if sort == "newest":
-            return _first(rows, -docvalues.created[rows], rank, count)
+        if sort in ("price", "newest", "rating"):
+            return _first(
+                rows, _sort_key(docvalues, rows, sort, request.filters.users), rank, count
+            )
         if sort == "relevance":
             assert text_query is not None
             if not text_query.language:
@@ -413,6 +413,19 @@ class SearchService:
                 )
                 self._rebuild_thread.start()
         return False
+
+
+def _sort_key(
+    docvalues: DocValues, rows: np.ndarray[Any, Any], sort: str, users: int
+) -> np.ndarray[Any, Any]:
+    """Ascending keys for the price, newest and rating orders."""
+    if sort == "price":
+        return np.asarray(docvalues.monthly_usd(users)[rows])
+    if sort == "newest":
+        return np.asarray(-docvalues.created[rows])
+    # Best average first; more reviews break ties; unrated tools (0) last.
+    count = np.minimum(docvalues.rating_count[rows], 999_999)
+    return np.asarray(-(docvalues.rating[rows] * 1e6 + count))
 
 
 def _first(

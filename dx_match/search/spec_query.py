@@ -63,6 +63,7 @@ def search_filters(
         regions=(region,) if region else (),
         subsidies=(subsidy,) if subsidy else (),
         trial=bool(args.get("trial")),
+        min_rating=4.0 if args.get("rated") else None,
         max_price=None if max_price is None else Decimal(str(max_price)),
         currency=currency or "USD",
         users=int(args.get("users") or 1),

@@ -12,6 +12,7 @@ from dx_match.audit.models import AuditEntry
 from dx_match.catalog.models import Tool
 from dx_match.extensions import db
 from dx_match.recommend.models import Feedback
+from dx_match.reviews.adoptions import adoption_of
 from dx_match.survey.models import SmeProfile
 from tests.advisory.conftest import Workspace, count
 
@@ -91,6 +92,11 @@ def test_the_sme_answers_and_the_advisor_follows_up(workspace: Workspace) -> Non
     tool_id = db.session.scalar(sa.select(Tool.id).where(Tool.slug == tool_item.item_slug))
     assert adopted_tools(workspace.sme.organisation_id) == {tool_id}
     assert adopted_tools(workspace.sme.organisation_id + 1000) == set()
+    # The advisor's record is a confirmed adoption: the SME may now write a verified review.
+    adoption = adoption_of(workspace.sme.organisation_id, tool_id)
+    assert adoption is not None and adoption.source == "advisor"
+    assert adoption.confirmed_at is not None and adoption.since.isoformat() == today
+    assert workspace.sme_client.get(f"/tools/{tool_item.item_slug}/review").status_code == 200
 
 
 def test_revoking_hides_everything_new_from_the_advisor(workspace: Workspace) -> None:

@@ -27,6 +27,7 @@ PAGE_FACETS = {
     "deployment": "deployment",
     "language": "languages",
     "subsidy": "subsidy_registered",
+    "rated": "rating",
     "trial": "trial",
 }
 CHECKBOX = re.compile(r'name="(\w+)" value="([^"]+)"[^>]*>\s*<label[^>]*>(.*?)</label>', re.S)
@@ -57,7 +58,7 @@ def page_facets(html: str) -> dict[tuple[str, str], int]:
     counts = {}
     for name, value, label in CHECKBOX.findall(html):
         if count := COUNT.search(label):
-            key = "yes" if name in {"subsidy", "trial"} else value
+            key = "yes" if name in {"subsidy", "trial", "rated"} else value
             counts[PAGE_FACETS[name], key] = int(count.group(1))
     return counts
 
@@ -76,6 +77,7 @@ SAME_AS_PAGE = [
     {"q": "会計", "lang": "ja"},
     {"language": "ja", "region": "JP", "subsidy": "1"},
     {"price": ["free", "under_30"], "sort": "newest"},
+    {"rated": "1", "sort": "rating"},
     {"page": "2"},
     {"page": "999"},  # past the end: the last page, on both
     {"q": "invoce"},  # a typo: did-you-mean, on both

@@ -51,6 +51,7 @@ records = st.lists(
             tuple
         ),
         plans=plans.map(tuple),
+        rating=st.one_of(st.none(), st.sampled_from([1.0, 3.5, 3.999, 4.0, 4.5, 5.0])),
     ),
     min_size=1,
     max_size=25,
@@ -74,6 +75,7 @@ filters = st.builds(
     max_price=st.one_of(st.none(), st.integers(0, 5000).map(Decimal)),
     currency=st.sampled_from(["TWD", "JPY", "USD"]),
     users=st.integers(1, 12),
+    min_rating=st.sampled_from([None, 4.0]),
 )
 
 
@@ -92,6 +94,7 @@ def brute_force(record: ToolRecord, f: Filters, skip: str = "") -> bool:
         "subsidy_registered": not f.subsidy_registered or bool(record.subsidies),
         "trial": not f.trial or record.trial_days > 0,
         "max_price": f.max_price is None or _cost_ok(record, f),
+        "rating": f.min_rating is None or (record.rating or 0) >= f.min_rating,
     }
     return all(ok for name, ok in checks.items() if name != skip)
 
@@ -138,6 +141,10 @@ def test_filters_and_facet_counts_equal_brute_force(
         1 for r in rows if brute_force(r, chosen, skip="trial") and r.trial_days > 0
     )
     assert counts["trial"]["yes"] == expected_trial
+    expected_rated = sum(
+        1 for r in rows if brute_force(r, chosen, skip="rating") and (r.rating or 0) >= 4
+    )
+    assert counts["rating"]["yes"] == expected_rated
     listed_regions = {code for r in rows for code in r.regions}
     assert set(counts["regions"]) == listed_regions
     for code in listed_regions:
