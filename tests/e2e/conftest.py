@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+REPOSITORY = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -35,15 +36,29 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_instance(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's instance folder (its SQLite database holds the mail outbox)."""
+    return tmp_path_factory.mktemp("live")
+
+
+@pytest.fixture(scope="session")
+def live_server(live_instance: Path) -> Iterator[str]:
     """`dx-match demo` on a free port with its own SQLite instance folder."""
     port = _free_port()
-    env = {**os.environ, "DX_INSTANCE_PATH": str(tmp_path_factory.mktemp("live"))}
+    # Every browser comes from 127.0.0.1: the journeys register and log in more often than
+    # one person's per-address limits allow. The limits have their own tests.
+    env = {**os.environ, "DX_INSTANCE_PATH": str(live_instance), "DX_RATE_LIMITS_ENABLED": "0"}
     env.pop("DX_DATABASE_URL", None)
-    command = [str(Path(sys.executable).with_name("dx-match")), "demo", "--port", str(port)]
+    # The checked-out code (run from the repository root), not whatever `dx-match` is installed.
+    command = [sys.executable, "-c", "from dx_match.cli import main; main()"]
+    command += ["demo", "--port", str(port)]
     # Prepare once, then serve the same instance again: a restart must not leave a lock behind.
-    subprocess.run([*command, "--no-serve"], env=env, check=True, capture_output=True)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    subprocess.run(
+        [*command, "--no-serve"], env=env, cwd=REPOSITORY, check=True, capture_output=True
+    )
+    process = subprocess.Popen(
+        command, env=env, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
