@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPOSITORY / "test-artifacts" / "screenshots"
+START_SECONDS = 180
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -56,28 +57,30 @@ def live_server(live_instance: Path) -> Iterator[str]:
     subprocess.run(
         [*command, "--no-serve"], env=env, cwd=REPOSITORY, check=True, capture_output=True
     )
-    process = subprocess.Popen(
-        command, env=env, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    # The server's log goes to a file: a pipe nobody reads fills up after a few hundred
+    # requests and then blocks the server mid-response.
+    log_path = live_instance / "server.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=env, cwd=REPOSITORY, stdout=log, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Starting re-checks the catalog and the index: slow on a busy shared machine.
+    deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url + "/", timeout=2):
                 break
         except OSError:
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"dx-match demo exited early:\n{output}")
+                pytest.fail(f"dx-match demo exited early:\n{log_path.read_text()}")
             time.sleep(0.3)
     else:
         process.kill()
-        pytest.fail("dx-match demo did not start within 60 s")
+        pytest.fail(f"dx-match demo did not start within {START_SECONDS} s")
     yield url
     process.terminate()
     process.wait(timeout=10)
-    if process.stdout:
-        process.stdout.close()
 
 
 @pytest.fixture(scope="session")

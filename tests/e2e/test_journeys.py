@@ -145,7 +145,9 @@ def test_sme_searches_compares_fills_the_survey_and_asks_a_vendor(
     j.shot("4-compare")
 
     # The survey, all five steps.
-    page.get_by_role("navigation", name=j.t("Main")).get_by_role("link", name=j.t("DX survey")).click()
+    page.get_by_role("navigation", name=j.t("Main")).get_by_role(
+        "link", name=j.t("DX survey")
+    ).click()
     page.get_by_role("button", name=j.t("Start the survey")).click()
     step_count = page.locator(".survey-count")
     next_button = page.get_by_role("button", name=j.t("Next"))
@@ -286,8 +288,9 @@ def test_trainer_lists_a_course_admin_approves_it_is_on_courses(
     for suffix, value in (("en", "Journey DX"), ("zh_TW", "旅程數位"), ("ja", "ジャーニー")):
         page.locator(f"#title_{suffix}").fill(value)
     page.locator(f"#title_{lang.replace('-', '_')}").fill(title)
-    page.locator("input[name='skills']").first.check()
-    page.get_by_label(j.t("Format")).select_option("online")
+    page.locator("input[name='skills'][value='skill.iot']").check()
+    page.get_by_label(j.t("Format")).select_option(label=j.t("Online"))
+    page.get_by_role("textbox", name=j.t("Language"), exact=True).fill(lang)
     page.get_by_label(j.t("Hours"), exact=True).fill("6")
     j.shot("1-course-form")
     page.get_by_role("button", name=j.t("Submit for review")).click()
@@ -296,6 +299,13 @@ def test_trainer_lists_a_course_admin_approves_it_is_on_courses(
 
     _approve(admin_page, j, slug)
 
-    page.get_by_role("navigation", name=j.t("Main")).get_by_role("link", name=j.t("Courses")).click()
+    # On /courses, narrowed the way a visitor would: the course's skill and format.
+    page.get_by_role("navigation", name=j.t("Main")).get_by_role(
+        "link", name=j.t("Courses")
+    ).click()
+    page.locator("input[name='skill'][value='skill.iot']").check()
+    page.get_by_role("checkbox", name=j.t("Online"), exact=True).check()
+    page.get_by_role("button", name=j.t("Show courses")).click()
+    expect(page).to_have_url(re.compile(r"/courses\?.*skill=skill\.iot"))
     expect(page.locator(f"a[href='/courses/{slug}']").first).to_have_text(title)
     j.shot("3-listed")
