@@ -49,3 +49,17 @@ def test_fixed_choices_read_in_the_page_language(
     assert f'<option value="quote">{plan_model}</option>' in tool_page
     assert f'<option value="beginner">{level}</option>' in course_page
     assert ">beginner<" not in course_page and ">quote<" not in tool_page
+
+
+def test_review_shows_chinese_and_japanese_as_written(app, vendor_user, admin_user) -> None:
+    """The revision table reads 在庫ナビ, not \\u5728\\u5eab..., and stays HTML-escaped."""
+    name = {"en": "Stock <Navi>", "ja": "在庫ナビ", "zh-TW": "庫存通"}
+    revision = services.save(vendor_user, "tool", {"slug": "cjk-tool", "name": name,
+                             "functions": ["sales.pos"], "plans": [{"model": "quote"}]},
+                             base="new", submit=True)  # fmt: skip
+    admin = app.test_client()
+    assert AuthActions(admin).login(admin_user).status_code == 302
+    page = admin.get(f"/admin/moderation/{revision.id}").get_data(as_text=True)
+    assert "在庫ナビ" in page and "庫存通" in page
+    assert "\\u5728" not in page
+    assert "Stock &lt;Navi&gt;" in page and "<Navi>" not in page
