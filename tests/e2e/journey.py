@@ -57,6 +57,18 @@ def translated_msgids(lang: str) -> frozenset[str]:
     return frozenset(found)
 
 
+#: The page's text as read, without <code>: format field names and codes are not prose.
+#: (Hidden through CSSOM, which the site's content security policy allows, then shown again.)
+VISIBLE_PROSE = """() => {
+  const codes = [...document.querySelectorAll("code, pre, kbd, samp")];
+  const kept = codes.map((el) => el.style.display);
+  codes.forEach((el) => { el.style.display = "none"; });
+  const text = document.body.innerText;
+  codes.forEach((el, i) => { el.style.display = kept[i]; });
+  return text;
+}"""
+
+
 def unique_email(role: str) -> str:
     return f"journey-{role}-{uuid.uuid4().hex[:10]}@example.com"
 
@@ -113,7 +125,8 @@ class Journey:
         known = translated_msgids(self.lang)
         if not known:
             return []
-        lines = {line.strip() for line in self.page.locator("body").inner_text().splitlines()}
+        text: str = self.page.evaluate(VISIBLE_PROSE)
+        lines = {line.strip() for line in text.splitlines()}
         return sorted(lines & known)
 
     # --- accounts -------------------------------------------------------------------------

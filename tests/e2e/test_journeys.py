@@ -289,7 +289,7 @@ def test_trainer_lists_a_course_admin_approves_it_is_on_courses(
         page.locator(f"#title_{suffix}").fill(value)
     page.locator(f"#title_{lang.replace('-', '_')}").fill(title)
     page.locator("input[name='skills'][value='skill.iot']").check()
-    page.get_by_label(j.t("Format")).select_option(label=j.t("Online"))
+    page.get_by_label(j.t("Format"), exact=True).select_option(label=j.t("Online"))
     page.get_by_role("textbox", name=j.t("Language"), exact=True).fill(lang)
     page.get_by_label(j.t("Hours"), exact=True).fill("6")
     j.shot("1-course-form")
