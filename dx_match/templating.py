@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -86,11 +87,21 @@ def url_with(**changes: Any) -> str:
     return url_for(request.endpoint or "catalog.home", **values)
 
 
+def readable_json(value: Any) -> str:
+    """A value as JSON people read: Chinese and Japanese as themselves, not \\u escapes.
+
+    Jinja's `tojson` escapes every non-ASCII character (it is meant for <script>); this is for
+    text on the page and is HTML-escaped like any other text.
+    """
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
 def init_app(app: Flask) -> None:
     """Register the helpers with Jinja."""
     app.jinja_env.filters["loc"] = i18n.localized
     app.jinja_env.filters["loc_html"] = i18n.localized_html
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["readable_json"] = readable_json
     app.jinja_env.globals.update(
         money=money,
         term_label=term_label,

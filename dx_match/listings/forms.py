@@ -50,9 +50,42 @@ SPARE_ROWS = 2
 MAX_ROWS = 50
 
 
-def _options(empty: Any, values: tuple[str, ...]) -> list[SelectChoice]:
-    """A select's choices: an empty "not said" option, then the format's words."""
-    return [SelectChoice("", empty), *(SelectChoice(v, v) for v in values)]
+#: What the user reads for each of the format's fixed words (the value sent stays the word).
+LEVEL_LABELS = {
+    "beginner": _l("Beginner"),
+    "intermediate": _l("Intermediate"),
+    "advanced": _l("Advanced"),
+}
+FORMAT_LABELS = {
+    "online": _l("Online"),
+    "in_person": _l("In person"),
+    "hybrid": _l("Hybrid (online and in person)"),
+}
+DEPLOYMENT_LABELS = {"cloud": _l("Cloud"), "on_premise": _l("On-premise"), "hybrid": _l("Hybrid")}
+PLAN_MODEL_LABELS = {
+    "free": _l("Free"),
+    "per_user_month": _l("Per user per month"),
+    "flat_month": _l("Flat fee per month"),
+    "per_year": _l("Per year"),
+    "one_time": _l("One-time fee"),
+    "quote": _l("Price on request"),
+}
+PLATFORM_LABELS = {
+    "web": _l("Web browser"),
+    "ios": _l("iOS"),
+    "android": _l("Android"),
+    "windows": _l("Windows"),
+    "macos": _l("macOS"),
+    "linux": _l("Linux"),
+}
+
+
+def _options(
+    empty: Any, values: tuple[str, ...], labels: dict[str, Any] | None = None
+) -> list[SelectChoice]:
+    """A select's choices: an empty "not said" option, then the format's words, labelled."""
+    named = labels or {}
+    return [SelectChoice("", empty), *(SelectChoice(v, named.get(v, v)) for v in values)]
 
 
 class MultiCheckboxField(SelectMultipleField):  # type: ignore[misc]
@@ -126,7 +159,7 @@ class PlanForm(Form):  # type: ignore[misc]
     name = StringField(_l("Plan name"), validators=[Optional(), Length(max=200), printable])
     model = SelectField(
         _l("Pricing model"),
-        choices=_options(_l("(no plan)"), PLAN_MODELS),
+        choices=_options(_l("(no plan)"), PLAN_MODELS, PLAN_MODEL_LABELS),
         default="",
         validate_choice=True,
     )
@@ -166,9 +199,13 @@ class ToolForm(_Locking):
     regions = _list_text(_l("Regions"), _l("ISO codes where it is sold, e.g. TW, JP-13."))
     languages = _list_text(_l("Interface languages"), _l("Language tags, e.g. zh-TW, ja, en."))
     deployment = SelectField(
-        _l("Deployment"), choices=_options(_l("(not said)"), DEPLOYMENTS), default=""
+        _l("Deployment"),
+        choices=_options(_l("(not said)"), DEPLOYMENTS, DEPLOYMENT_LABELS),
+        default="",
     )
-    platforms = MultiCheckboxField(_l("Platforms"), choices=[SelectChoice(p, p) for p in PLATFORMS])
+    platforms = MultiCheckboxField(
+        _l("Platforms"), choices=[SelectChoice(p, PLATFORM_LABELS[p]) for p in PLATFORMS]
+    )
     min_employees = IntegerField(
         _l("Smallest company (employees)"), validators=[Optional(), NumberRange(1, 10**7)]
     )
@@ -200,9 +237,13 @@ class CourseForm(_Locking):
     skills = MultiCheckboxField(_l("Skills taught"))
     functions = MultiCheckboxField(_l("Business functions it prepares for"))
     tools = _list_text(_l("Tools taught"), _l("Tool slugs, e.g. acme-pos."))
-    level = SelectField(_l("Level"), choices=_options(_l("(not said)"), COURSE_LEVELS), default="")
+    level = SelectField(
+        _l("Level"), choices=_options(_l("(not said)"), COURSE_LEVELS, LEVEL_LABELS), default=""
+    )
     format = SelectField(
-        _l("Format"), choices=_options(_l("(not said)"), COURSE_FORMATS), default=""
+        _l("Format"),
+        choices=_options(_l("(not said)"), COURSE_FORMATS, FORMAT_LABELS),
+        default="",
     )
     language = StringField(_l("Language"), validators=[Optional(), Length(max=20), printable])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=10), printable])
