@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.inquiries import views as inquiries_views
     from dx_match.listings.admin_views import bp as catalog_admin_bp
     from dx_match.listings.views import bp as listings_bp
+    from dx_match.pagecache import cache as pagecache
     from dx_match.search.views import bp as search_bp
     from dx_match.survey import views as survey_views
 
@@ -68,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
+    pagecache.init_app(app)  # last: its hooks run after the log-in check and the rate limits
     register_commands(app)
     if app.config["DX_PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

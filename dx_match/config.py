@@ -99,6 +99,12 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     if not view_flush_text.isdigit():
         raise ConfigError(f"DX_VIEW_FLUSH_SECONDS must be whole seconds, not {view_flush_text!r}")
     redis_url = env_vars.get("DX_REDIS_URL", "")
+    page_cache_text = env_vars.get("DX_PAGE_CACHE", "1")
+    if page_cache_text not in {"0", "1"}:
+        raise ConfigError(f"DX_PAGE_CACHE must be 1 or 0, not {page_cache_text!r}")
+    page_cache_mb_text = env_vars.get("DX_PAGE_CACHE_MB", "32")
+    if not page_cache_mb_text.isdigit() or int(page_cache_mb_text) < 1:
+        raise ConfigError(f"DX_PAGE_CACHE_MB must be whole megabytes, not {page_cache_mb_text!r}")
     proxy_hops = env_vars.get("DX_PROXY_HOPS", "0")
     if not proxy_hops.isdigit() or int(proxy_hops) > 5:
         raise ConfigError(f"DX_PROXY_HOPS must be a number of proxies 0-5, not {proxy_hops!r}")
@@ -136,6 +142,10 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Redis, when set, holds the rate-limit counters so limits hold across workers.
         "DX_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Anonymous tool list and tool pages, kept per catalog state (dx_match/pagecache/):
+        # in Redis when DX_REDIS_URL is set, else up to DX_PAGE_CACHE_MB in each process.
+        "DX_PAGE_CACHE": page_cache_text == "1",
+        "DX_PAGE_CACHE_MB": int(page_cache_mb_text),
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
         # Listing page views are counted in memory and written at most this often (seconds).
