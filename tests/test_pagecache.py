@@ -19,9 +19,12 @@ from dx_match.pagecache.cache import (
     EXTENSION_KEY,
     HEADER,
     NONCE_PLACEHOLDER,
+    REDIS_PREFIX,
+    REDIS_TTL_SECONDS,
     CachedPage,
     MemoryStore,
     PageCache,
+    RedisStore,
 )
 from dx_match.pagecache.token import catalog_state
 from tests.conftest import AuthActions
@@ -161,3 +164,32 @@ def test_the_memory_store_keeps_the_most_recently_used_pages_within_its_budget()
     assert store.get("a") == b"12345"  # a is now the most recently used
     store.put("c", b"12345")
     assert (store.get("a"), store.get("b"), store.get("c")) == (b"12345", None, b"12345")
+
+
+TEST_REDIS = "redis://127.0.0.1:6379/7"  # this branch's Redis db for tests
+
+
+def test_pages_in_redis_are_shared_by_every_process(app: Flask) -> None:
+    """Two stores stand for two workers (or machines) on one Redis database."""
+    import secrets
+
+    import redis
+
+    key = "test-" + secrets.token_hex(8)
+    one, other = RedisStore(TEST_REDIS), RedisStore(TEST_REDIS)
+    page = CachedPage("<p>shared</p>", (("tool", 1, 2),))
+    with app.app_context():
+        assert other.get(key) is None
+        one.put(key, page.pack())
+        data = other.get(key)
+    assert data is not None and CachedPage.unpack(data) == page
+    connection = redis.Redis.from_url(TEST_REDIS)
+    assert 0 < connection.ttl(REDIS_PREFIX + key) <= REDIS_TTL_SECONDS
+    connection.delete(REDIS_PREFIX + key)
+
+
+def test_an_unreachable_redis_means_rendering_not_an_error(app: Flask) -> None:
+    store = RedisStore("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    with app.app_context():
+        store.put("k", b"x")
+        assert store.get("k") is None
