@@ -77,7 +77,7 @@ def main() -> None:
         by_kind[request.kind].append(request)
     with app.app_context():
         counter = SqlCounter(db.engine)
-    client = app.test_client()
+    client = app.test_client(use_cookies=False)  # every request a new visitor (no ?lang cookie)
     print(
         f"{'kind':<10}{'requests':>9}{'cpu ms':>9}{'wall ms':>9}{'sql':>6}{'sql ms':>8}  statuses"
     )
