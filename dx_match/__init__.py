@@ -37,6 +37,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from dx_match.accounts import login as accounts_login
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
+    from dx_match.pagecache import cache as pagecache
 
     assert models.__all__  # all tables registered before the engine is used
     db.init_app(app)
@@ -50,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_views(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole
+    pagecache.init_app(app)  # last: its hooks run after the log-in check and the rate limits
     register_commands(app)
     if app.config["DX_PROXY_HOPS"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -68,6 +68,24 @@ class Settings:
     search_backend: str
 
 
+def _flag(env_vars: dict[str, str], name: str) -> bool:
+    """A 1/0 switch that is on unless set to 0."""
+    text = env_vars.get(name, "1")
+    if text not in {"0", "1"}:
+        raise ConfigError(f"{name} must be 1 or 0, not {text!r}")
+    return text == "1"
+
+
+def _whole(
+    env_vars: dict[str, str], name: str, default: str, *, low: int, high: int, what: str
+) -> int:
+    """A whole number within [low, high]; the error names the variable and what it holds."""
+    text = env_vars.get(name, default)
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ConfigError(f"{name} must be {what}, not {text!r}")
+    return int(text)
+
+
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from `DX_*` variables, refusing unsafe production setups."""
     env_vars = dict(os.environ if environ is None else environ)
@@ -97,21 +115,26 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     smtp_port_text = env_vars.get("DX_SMTP_PORT", "25")
     if not smtp_port_text.isdigit() or not 0 < int(smtp_port_text) < 65536:
         raise ConfigError(f"DX_SMTP_PORT must be a port number, not {smtp_port_text!r}")
-    view_flush_text = env_vars.get("DX_VIEW_FLUSH_SECONDS", "10")
-    if not view_flush_text.isdigit():
-        raise ConfigError(f"DX_VIEW_FLUSH_SECONDS must be whole seconds, not {view_flush_text!r}")
+    view_flush = _whole(
+        env_vars, "DX_VIEW_FLUSH_SECONDS", "10", low=0, high=10**6, what="whole seconds"
+    )
     redis_url = env_vars.get("DX_REDIS_URL", "")
-    proxy_hops = env_vars.get("DX_PROXY_HOPS", "0")
-    if not proxy_hops.isdigit() or int(proxy_hops) > 5:
-        raise ConfigError(f"DX_PROXY_HOPS must be a number of proxies 0-5, not {proxy_hops!r}")
-    limits_text = env_vars.get("DX_RATE_LIMITS_ENABLED", "1")
-    if limits_text not in {"0", "1"}:
-        raise ConfigError(f"DX_RATE_LIMITS_ENABLED must be 1 or 0, not {limits_text!r}")
-    retention_text = env_vars.get("DX_NOTIFICATION_RETENTION_DAYS", "90")
-    if not retention_text.isdigit() or int(retention_text) < 1:
-        raise ConfigError(
-            f"DX_NOTIFICATION_RETENTION_DAYS must be whole days (1 or more), not {retention_text!r}"
-        )
+    page_cache = _flag(env_vars, "DX_PAGE_CACHE")
+    page_cache_mb = _whole(
+        env_vars, "DX_PAGE_CACHE_MB", "32", low=1, high=10**6, what="whole megabytes"
+    )
+    proxy_hops = _whole(
+        env_vars, "DX_PROXY_HOPS", "0", low=0, high=5, what="a number of proxies 0-5"
+    )
+    limits_enabled = _flag(env_vars, "DX_RATE_LIMITS_ENABLED")
+    retention_days = _whole(
+        env_vars,
+        "DX_NOTIFICATION_RETENTION_DAYS",
+        "90",
+        low=1,
+        high=10**6,
+        what="whole days (1 or more)",
+    )
     production = env == "production"
     return {
         "DX_ENV": env,
@@ -143,16 +166,20 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # Redis, when set, holds the rate-limit counters so limits hold across workers.
         "DX_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Anonymous tool list and tool pages, kept per catalog state (dx_match/pagecache/):
+        # in Redis when DX_REDIS_URL is set, else up to DX_PAGE_CACHE_MB in each process.
+        "DX_PAGE_CACHE": page_cache,
+        "DX_PAGE_CACHE_MB": page_cache_mb,
         "RATELIMIT_HEADERS_ENABLED": True,
         "DX_RATE_LIMITS": dict(RATE_LIMITS),
         # Listing page views are counted in memory and written at most this often (seconds).
-        "DX_VIEW_FLUSH_SECONDS": int(view_flush_text),
+        "DX_VIEW_FLUSH_SECONDS": view_flush,
         # Reverse proxies (load balancers) in front of the app whose X-Forwarded-For/-Proto
         # are trusted: rate limits then count the client, not the proxy. 0 trusts no header.
-        "DX_PROXY_HOPS": int(proxy_hops),
+        "DX_PROXY_HOPS": proxy_hops,
         # 0 turns every rate limit off: for load tests from one address (bench/load.py), never
         # for a site on the internet (log-in guessing would be unlimited).
-        "DX_RATE_LIMITS_ENABLED": limits_text == "1",
+        "DX_RATE_LIMITS_ENABLED": limits_enabled,
         # Outgoing mail: the outbox is drained by `dx-match mail deliver` to this server.
         "DX_SMTP_HOST": env_vars.get("DX_SMTP_HOST", "localhost"),
         "DX_SMTP_PORT": int(smtp_port_text),
@@ -165,7 +192,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         # after this many attempts the message is marked failed (kept, never deleted).
         "DX_MAIL_MAX_ATTEMPTS": 12,
         # `dx-match notify prune` deletes notifications read more than this many days ago.
-        "DX_NOTIFICATION_RETENTION_DAYS": int(retention_text),
+        "DX_NOTIFICATION_RETENTION_DAYS": retention_days,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "TESTING": env == "testing",
     }

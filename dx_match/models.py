@@ -7,6 +7,8 @@ from dx_match.catalog import models as catalog_models
 from dx_match.inquiries import models as inquiries_models
 from dx_match.listings import models as listings_models
 from dx_match.notify import models as notify_models
+from dx_match.pagecache import models as pagecache_models
+from dx_match.pagecache import token as pagecache_token
 from dx_match.recommend import models as recommend_models
 from dx_match.reviews import models as reviews_models
 from dx_match.search import models as search_models
@@ -23,6 +25,8 @@ __all__ = [
     "inquiries_models",
     "listings_models",
     "notify_models",
+    "pagecache_models",
+    "pagecache_token",
     "recommend_models",
     "reviews_models",
     "search_models",

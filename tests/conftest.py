@@ -58,6 +58,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "WTF_CSRF_ENABLED": False,
             # Rate limits have their own tests (tests/test_security.py) on an app of their own.
             "DX_RATE_LIMITS_ENABLED": False,
+            # Tests change the catalog inside rolled-back transactions and swap search services:
+            # the page cache has its own tests (tests/test_pagecache.py), each with a fresh store.
+            "DX_PAGE_CACHE": False,
         }
     )
     # Each test keeps one app context pushed (its database session lives there), and Flask reuses

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -29,15 +30,30 @@ class Explainer:
         self.lang = lang if lang in BABEL_LOCALES else "en"
         self.labels = labels
         self.locale = Locale.parse(BABEL_LOCALES[self.lang])
+        self._speaking = False
+
+    @contextmanager
+    def speaking(self) -> Iterator[None]:
+        """This language for every text worded inside (switching locale per text cost more
+        than the wording: about 60 switches per recommendation)."""
+        if self._speaking:
+            yield
+            return
+        with force_locale(BABEL_LOCALES[self.lang]):
+            self._speaking = True
+            try:
+                yield
+            finally:
+                self._speaking = False
 
     def texts(self, reasons: Iterable[Reason]) -> list[str]:
         """Every reason as a sentence."""
-        with force_locale(BABEL_LOCALES[self.lang]):
+        with self.speaking():
             return [self._text(reason) for reason in reasons]
 
     def check(self, check: Check) -> str:
         """One eligibility condition as a sentence."""
-        with force_locale(BABEL_LOCALES[self.lang]):
+        with self.speaking():
             return self._text(Reason(check.code, check.params))
 
     # -- helpers --------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 
 import joblib
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 
 from dx_match.catalog.costs import plan_price
 from dx_match.catalog.models import Course, Subsidy, Tool
@@ -38,6 +38,7 @@ from dx_match.templating import WHOLE_UNIT_CURRENCIES
 EXTENSION_KEY = "dx_recommend"
 MODEL_DIR = "recommender"
 POINTER = "current"
+KEY_OF_REQUEST = "dx_match.recommend_catalog_key"
 
 
 def output_money(amount: Decimal | None, currency: str) -> int | float | None:
@@ -129,7 +130,12 @@ class RecommendService:
 
     def catalog(self) -> tuple[CatalogFeatures, ProfileCodes]:
         """The catalog arrays and valid profile codes, rebuilt when the catalog changed."""
-        key = self._key()
+        # Asked twice per request (parse, then recommend): the four queries of the key once,
+        # kept on the request (not `g`: an app context can outlive one request).
+        environ = request.environ if has_request_context() else {}
+        key = environ.get(KEY_OF_REQUEST)
+        if key is None:
+            key = environ[KEY_OF_REQUEST] = self._key()
         with self._lock:
             if self._catalog is None or self._catalog[0] != key:
                 self._catalog = (key, *_load_catalog())
@@ -172,20 +178,21 @@ class RecommendService:
         catalog, _codes = self.catalog()
         result = run_engine(profile, catalog, today=today, model=self.model())
         words = Explainer(lang, catalog.labels)
-        conditions = {
-            v.slug: [Condition(c.condition, c.status, words.check(c), c.fill) for c in v.checks]
-            for v in result.verdicts
-        }
-        return Recommendation(
-            result=result,
-            currency=profile.currency,
-            lang=words.lang,
-            tool_reasons=[words.texts(t.reasons) for t in result.tools],
-            subsidy_reasons=[words.texts(s.reasons) for s in result.subsidies],
-            course_reasons=[words.texts(c.reasons) for c in result.courses],
-            conditions=conditions,
-            notices=words.texts(result.notices),
-        )
+        with words.speaking():
+            conditions = {
+                v.slug: [Condition(c.condition, c.status, words.check(c), c.fill) for c in v.checks]
+                for v in result.verdicts
+            }
+            return Recommendation(
+                result=result,
+                currency=profile.currency,
+                lang=words.lang,
+                tool_reasons=[words.texts(t.reasons) for t in result.tools],
+                subsidy_reasons=[words.texts(s.reasons) for s in result.subsidies],
+                course_reasons=[words.texts(c.reasons) for c in result.courses],
+                conditions=conditions,
+                notices=words.texts(result.notices),
+            )
 
 
 def _load_catalog() -> tuple[CatalogFeatures, ProfileCodes]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from dx_match.catalog import costs
 from dx_match.catalog.filters import PAGE_SIZE, ToolFilters, page_count
@@ -18,8 +18,11 @@ from dx_match.search.docvalues import Filters
 from dx_match.search.service import SearchRequest, SearchResponse, search_service
 
 # What a tool card reads (templates/_partials/tool_card.html): the detail page's industries,
-# regions and languages are three more queries per page that a card never shows.
+# regions and languages are three more queries per page that a card never shows, and the
+# description (JSON in up to three languages, the longest column) is never decoded for a card.
 CARD_LOADS = (
+    defer(Tool.description),
+    defer(Tool.extra),
     joinedload(Tool.vendor),
     selectinload(Tool.plans),
     selectinload(Tool.function_links),

@@ -6,9 +6,8 @@ Create Date: 2026-12-01 21:57:47.592162
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "518d6a2d91e0"

@@ -1,0 +1,1 @@
+"""Anonymous catalog pages rendered once per catalog state: the catalog token and the page cache."""
