@@ -137,12 +137,22 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[TextBacke
     backend.close()
 
 
-@pytest.mark.parametrize("dense_from", [0, 10**9], ids=["binary search", "dense lookups"])
+@pytest.mark.parametrize(
+    ("dense_from", "dense_terms"),
+    [(0, 0), (10**9, 0), (0, 10**9)],
+    ids=["binary search", "dense lookups", "dense terms and clauses"],
+)
 @pytest.mark.parametrize("edited", [False, True], ids=["one segment", "segments with deletions"])
 def test_posting_arrays_score_as_the_engine_does(
-    engine: TextBackend, edited: bool, dense_from: int, monkeypatch: pytest.MonkeyPatch
+    engine: TextBackend,
+    edited: bool,
+    dense_from: int,
+    dense_terms: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(postings, "DENSE_FROM", dense_from)  # both ways of looking candidates up
+    # Every term and clause kept as arrays over all slots, or none.
+    monkeypatch.setattr(postings, "DENSE_TERM_FROM", dense_terms)
     backend = engine
     backend.rebuild(documents(1, 60))
     if edited:  # new segments, replaced and deleted documents: postings Whoosh must skip

@@ -32,6 +32,12 @@ Scores = npt.NDArray[np.float64]
 FIELD = "text"
 # Candidates above 1/DENSE_FROM of the slots are looked up through dense arrays, not searchsorted.
 DENSE_FROM = 32
+# A term (or cached clause) in at least 1/DENSE_TERM_FROM of the slots also keeps its scores
+# as one array over every slot, and which slots hold it (less than twice its postings'
+# memory): adding or reading that array is a few vector operations, where scattering and
+# binary-searching its postings (a common synonym such as cloud / 雲端 / クラウド holds
+# 80,000 of 100,000 tools) was most of a warm query's time.
+DENSE_TERM_FROM = 2
 # At most this many postings are cached per index version (16 bytes each: 256 MB at most;
 # 100k synthetic tools hold 22 million postings in all, most of them of rare terms).
 MAX_CACHED_POSTINGS = 16_000_000
@@ -41,20 +47,37 @@ _EMPTY_SCORES: Scores = np.zeros(0, dtype=np.float64)
 
 @dataclass(frozen=True)
 class Posting:
-    """One term's live documents (ascending document numbers) and their BM25F scores."""
+    """One term's live documents (ascending document numbers) and their BM25F scores.
+
+    Terms of very many documents also have `dense` (the score in every slot, 0 where absent)
+    and `held` (which slots hold the term), filled when the term is cached.
+    """
 
     docs: DocNums
     scores: Scores
+    dense: Scores | None = None
+    held: BoolArray | None = None
+
+    def cost(self) -> int:
+        """Memory held, in postings (16 bytes each): a dense slot costs 9 bytes."""
+        extra = 0 if self.dense is None else -(-len(self.dense) * 9 // 16)
+        return len(self.docs) + extra
 
 
 class TermPostings:
-    """Posting arrays of one index version over `size` document slots, each term read once."""
+    """Posting arrays of one index version over `size` document slots, each term read once.
+
+    A clause of several alternatives (a synonym group) is cached the same way, as the
+    documents matching it and the sum of its matching alternatives' scores: the same groups
+    come back in many queries, and combining their terms was most of a warm query's time.
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._lock = threading.Lock()
-        self._terms: OrderedDict[str, Posting] = OrderedDict()  # least recently used first
-        self._held = 0  # postings in _terms
+        # Terms and clauses, least recently used first.
+        self._terms: OrderedDict[str | Clause, Posting] = OrderedDict()
+        self._held = 0  # the cost() of everything in _terms
 
     def read(self, term: str) -> Posting:
         """One term's live documents and scores, from the engine (subclasses)."""
@@ -63,18 +86,51 @@ class TermPostings:
     def posting(self, term: str) -> Posting:
         """The term's posting arrays (read and scored once per index version)."""
         with self._lock:  # one read at a time: an engine's files or connection are shared
-            cached = self._terms.get(term)
-            if cached is not None:
-                self._terms.move_to_end(term)
-                return cached
-            cached = self.read(term)
-            self._terms[term] = cached
-            self._held += len(cached.docs)
-            # Memory stays bounded: the least recently used terms go first.
-            while self._held > MAX_CACHED_POSTINGS and len(self._terms) > 1:
-                _term, dropped = self._terms.popitem(last=False)
-                self._held -= len(dropped.docs)
+            cached = self._cached(term)
+            if cached is None:
+                cached = self._remember(term, self._with_dense(self.read(term)))
             return cached
+
+    def clause_posting(self, clause: Clause) -> Posting:
+        """The documents matching the clause, with the scores of its matching alternatives."""
+        if len(clause.alternatives) == 1 and len(clause.alternatives[0]) == 1:
+            return self.posting(clause.alternatives[0][0])
+        with self._lock:
+            cached = self._cached(clause)
+        if cached is not None:
+            return cached
+        docs, scores = self._dense([clause])  # reads its terms, so outside the lock
+        with self._lock:
+            return self._remember(clause, self._with_dense(Posting(docs, scores)))
+
+    def _cached(self, key: str | Clause) -> Posting | None:
+        """A cached term or clause, now the most recently used (call with the lock held)."""
+        cached = self._terms.get(key)
+        if cached is not None:
+            self._terms.move_to_end(key)
+        return cached
+
+    def _remember(self, key: str | Clause, posting: Posting) -> Posting:
+        """Cache a term or clause (call with the lock held); another thread's copy wins."""
+        if key in self._terms:
+            return self._terms[key]
+        self._terms[key] = posting
+        self._held += posting.cost()
+        # Memory stays bounded: the least recently used terms go first.
+        while self._held > MAX_CACHED_POSTINGS and len(self._terms) > 1:
+            _key, dropped = self._terms.popitem(last=False)
+            self._held -= dropped.cost()
+        return posting
+
+    def _with_dense(self, posting: Posting) -> Posting:
+        """The posting, with its dense arrays when the term is in very many documents."""
+        if not self.size or len(posting.docs) * DENSE_TERM_FROM < self.size:
+            return posting
+        dense = np.zeros(self.size, dtype=np.float64)
+        held = np.zeros(self.size, dtype=np.bool_)
+        dense[posting.docs] = posting.scores
+        held[posting.docs] = True
+        return Posting(posting.docs, posting.scores, dense, held)
 
     def evaluate(self, text_query: TextQuery) -> tuple[DocNums, Scores]:
         """Matching document slots (ascending) and their scores: the sum of their terms'."""
@@ -86,11 +142,12 @@ class TermPostings:
             # only looks them up, instead of scattering all its postings (a common synonym
             # group at 100k tools is hundreds of thousands of them).
             clauses.sort(key=self._postings_in)
-            docs, scores = self._dense(clauses[:1])
+            first = self.clause_posting(clauses[0])
+            docs, scores = first.docs, first.scores
             for clause in clauses[1:]:
                 if not len(docs):
                     break
-                found, added = self._clause_at(clause, docs)
+                found, added = self._lookup(self.clause_posting(clause), docs)
                 docs, scores = docs[found], scores[found] + added[found]
         else:
             docs, scores = self._dense(clauses)
@@ -114,34 +171,23 @@ class TermPostings:
         hit = np.zeros(self.size, dtype=np.bool_)
         for clause in clauses:
             for alternative in clause.alternatives:
+                if len(alternative) == 1:
+                    posting = self.posting(alternative[0])
+                    if posting.dense is not None and posting.held is not None:
+                        # Adds 0.0 where the term is absent: the same sums as scattering.
+                        total += posting.dense
+                        hit |= posting.held
+                        continue
                 docs, scores = self._all_of(alternative)
                 # Document numbers are unique within an alternative, so += adds once each.
                 total[docs] += scores
                 hit[docs] = True
         return hit, total
 
-    def _clause_at(self, clause: Clause, docs: DocNums) -> tuple[BoolArray, Scores]:
-        """Which of `docs` match the clause, and the scores of its alternatives there."""
-        if len(docs) * DENSE_FROM > self.size:
-            # Many candidates: scattering the clause's postings and reading the candidates'
-            # slots beats a binary search per candidate and term.
-            hit, total = self._scatter([clause])
-            return hit[docs], total[docs]
-        found = np.zeros(len(docs), dtype=np.bool_)
-        added = np.zeros(len(docs), dtype=np.float64)
-        for alternative in clause.alternatives:
-            every = np.ones(len(docs), dtype=np.bool_)
-            sums = np.zeros(len(docs), dtype=np.float64)
-            for term in alternative:
-                held, scores = self._lookup(self.posting(term), docs)
-                every &= held
-                sums += scores
-            found |= every
-            added += np.where(every, sums, 0.0)
-        return found, added
-
     def _lookup(self, posting: Posting, docs: DocNums) -> tuple[BoolArray, Scores]:
         """Which of `docs` (ascending) hold the term, and its score there (0 elsewhere)."""
+        if posting.dense is not None and posting.held is not None:
+            return posting.held[docs], posting.dense[docs]
         if not len(posting.docs) or not len(docs):
             return np.zeros(len(docs), dtype=np.bool_), np.zeros(len(docs), dtype=np.float64)
         if len(docs) * DENSE_FROM > self.size:
@@ -161,7 +207,13 @@ class TermPostings:
         docs, scores = first.docs, first.scores
         for term in terms[1:]:
             posting = self.posting(term)
-            docs, scores = _intersect(docs, scores, posting.docs, posting.scores)
+            if posting.dense is not None and posting.held is not None:
+                # A very common term: read its slots, no binary search over its postings.
+                keep = posting.held[docs]
+                docs = docs[keep]
+                scores = scores[keep] + posting.dense[docs]
+            else:
+                docs, scores = _intersect(docs, scores, posting.docs, posting.scores)
         return docs, scores
 
 
