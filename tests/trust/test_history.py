@@ -88,3 +88,13 @@ def test_the_tool_page_shows_the_price_history(app: Flask, tmp_path: Path) -> No
     page = app.test_client().get(f"/tools/{TOOL}?lang=en").get_data(as_text=True)
     assert "Price history" in page
     assert "150,000" in page and "132,000" in page
+
+
+def test_a_free_plan_reads_free_in_the_history_not_zero_in_some_currency(app: Flask) -> None:
+    # meihua-pay-terminal's "Single store" plan is free and has no currency.
+    page = app.test_client().get("/tools/meihua-pay-terminal?lang=en").get_data(as_text=True)
+    history = page[page.index('id="price-history"') :]
+    history = history[: history.index("</table>")]
+    row = history[history.index("Single store") :]
+    row = row[: row.index("</tr>")]
+    assert "Free" in row and "0.00" not in row
