@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from dx_match import i18n
+from dx_match.catalog.pricing import convert
 from dx_match.config import UI_LANGUAGES
 from dx_match.extensions import db
 from dx_match.taxonomy.models import Term
@@ -49,6 +50,22 @@ def money(amount: Decimal | float | int | None, currency: str) -> str:
             return "NT$" + str(format_decimal(value, format="#,##0"))
         return str(format_currency(value, currency, format="¤#,##0", currency_digits=False))
     return str(format_currency(Decimal(str(amount)), currency))
+
+
+def about_usd(amount: int) -> str:
+    """A US$ price-band edge in the viewer's currency, rounded to two significant figures
+    (the bands are US$-equivalent; a JPY or TWD reader should not have to convert)."""
+    currency = i18n.viewer_currency()
+    rates = current_app.config["DX_RATES"]
+    if "USD" not in rates:
+        return money(amount, "USD")
+    value = convert(Decimal(amount), "USD", currency, rates)
+    if value >= 10:
+        step = Decimal(10) ** (len(str(int(value))) - 2)
+        value = (value / step).quantize(Decimal(1)) * step
+    if currency in WHOLE_UNIT_CURRENCIES:
+        return money(value, currency)
+    return str(format_currency(value, currency, format="¤#,##0", currency_digits=False))
 
 
 def term_labels() -> dict[tuple[str, str], dict[str, str]]:
@@ -115,6 +132,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["readable_json"] = readable_json
     app.jinja_env.globals.update(
         money=money,
+        about_usd=about_usd,
         term_label=term_label,
         url_with=url_with,
         ui_language=i18n.ui_language,
