@@ -108,7 +108,7 @@ def test_the_proposal_is_in_the_clients_language_whatever_the_viewers(
         assert total in html and after in html and day in html
         assert "Start with the CRM." in html and "Fits a team of 5" in html
         assert "<strong>here</strong>" in html  # the cover message
-        assert "written in the client's language" in html  # the note, in the viewer's language
+        assert "written in the client&#39;s language" in html  # the note, in the viewer's language
         assert "@media print" in html and "size: A4" in html and "counter(page)" in html
 
 
