@@ -15,3 +15,7 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install -q --upgrade pip
+# The proposal PDFs (WeasyPrint) need Pango, and Chinese and Japanese text needs Noto CJK.
+if [ "$(dpkg-query -W -f='${Status}\n' libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk 2>/dev/null | grep -c 'install ok installed')" != 3 ]; then
+  as_root apt-get update -qq && as_root apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+fi

@@ -333,6 +333,21 @@ MATRIX: dict[tuple[str, str], Entry] = {
     # organisation (the sent set here belongs to `sme`); everyone else 404, other roles 403.
     ("/clients/claim/<token>", "GET"): public(f"/clients/claim/{BAD_TOKEN}", 404),
     ("/clients/claim/<token>", "POST"): public(f"/clients/claim/{BAD_TOKEN}", 404),
+    ("/advisor/sets/<int:set_id>/proposal", "GET"): advisors(
+        lambda c: f"/advisor/sets/{c['set']}/proposal", 200
+    ),
+    ("/advisor/sets/<int:set_id>/proposal.pdf", "GET"): advisors(
+        lambda c: f"/advisor/sets/{c['set']}/proposal.pdf", 200
+    ),
+    ("/advisor/outcomes", "GET"): advisors(fixed("/advisor/outcomes"), 200),
+    ("/advisor/outcomes.csv", "GET"): advisors(fixed("/advisor/outcomes.csv"), 200),
+    ("/admin/advisor-outcomes", "GET"): admin_only(fixed("/admin/advisor-outcomes"), 200),
+    ("/sets/<int:set_id>/proposal", "GET"): sme_members(
+        lambda c: f"/sets/{c['sent_set']}/proposal", 200
+    ),
+    ("/sets/<int:set_id>/proposal.pdf", "GET"): sme_members(
+        lambda c: f"/sets/{c['sent_set']}/proposal.pdf", 200
+    ),
     ("/sets", "GET"): Entry(fixed("/sets"), 403, {"anonymous": LOGIN, "sme": 200, "outsider": 200}),
     ("/sets/<int:set_id>", "GET"): sme_members(lambda c: f"/sets/{c['sent_set']}", 200),
     ("/sets/<int:set_id>/items/<int:item_id>/respond", "POST"): sme_members(

@@ -13,6 +13,7 @@ from typing import Any
 from flask import (
     Blueprint,
     Flask,
+    Response,
     flash,
     jsonify,
     redirect,
@@ -26,7 +27,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dx_match.accounts.permissions import current_account, role_required
-from dx_match.advisory import curation, queries, services, stages
+from dx_match.advisory import curation, documents, outcomes, queries, services, stages
 from dx_match.advisory.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -39,6 +40,7 @@ from dx_match.advisory.forms import (
 )
 from dx_match.advisory.links import InvitationInvalid
 from dx_match.advisory.models import AdvisorClient, RecommendationSet
+from dx_match.advisory.pdf import PdfUnavailable, render_pdf
 from dx_match.errors import Conflict, ValidationFailed
 from dx_match.i18n import ui_language
 from dx_match.survey import queries as survey_queries
@@ -288,6 +290,104 @@ def stage(set_id: int, item_id: int) -> ResponseReturnValue:
         else:
             flash(_("The stage is recorded."), "success")
     return redirect(url_for("advisory.set_page", set_id=set_id) + f"#item-{item_id}"), 303
+
+
+# -- the proposal document and its PDF --------------------------------------------------------
+
+
+def _proposal_page(row: RecommendationSet, *, advisor: bool) -> ResponseReturnValue:
+    html = documents.render_proposal(row, viewer_is_advisor=advisor, for_pdf=False)
+    return html, 200, {"Content-Language": row.client.locale}
+
+
+def _proposal_pdf(row: RecommendationSet, *, advisor: bool, page: str) -> ResponseReturnValue:
+    html = documents.render_proposal(row, viewer_is_advisor=advisor, for_pdf=True)
+    try:
+        pdf = render_pdf(html, request.url_root)
+    except PdfUnavailable:
+        flash(
+            _(
+                "PDF download is not available on this server. Use your browser's Print "
+                'command and choose "Save as PDF" instead.'
+            ),
+            "error",
+        )
+        return redirect(url_for(page, set_id=row.id)), 303
+    filename = f"proposal-{row.id}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Language": row.client.locale,
+        },
+    )
+
+
+@bp.get("/advisor/sets/<int:set_id>/proposal")
+@role_required("advisor")
+def proposal(set_id: int) -> ResponseReturnValue:
+    """The set as a print-ready proposal in the client's language."""
+    actor = _actor()
+    row = curation.advisor_set(actor, set_id)
+    services.record_access(actor, row.client, "proposal", row.id)
+    return _proposal_page(curation.advisor_set(actor, set_id), advisor=True)
+
+
+@bp.get("/advisor/sets/<int:set_id>/proposal.pdf")
+@role_required("advisor")
+def proposal_pdf(set_id: int) -> ResponseReturnValue:
+    """The proposal as a PDF download (the print page when this server cannot make PDF)."""
+    actor = _actor()
+    row = curation.advisor_set(actor, set_id)
+    services.record_access(actor, row.client, "proposal", row.id)
+    row = curation.advisor_set(actor, set_id)
+    return _proposal_pdf(row, advisor=True, page="advisory.proposal")
+
+
+@bp.get("/sets/<int:set_id>/proposal")
+@role_required("sme")
+def sme_proposal(set_id: int) -> ResponseReturnValue:
+    """A sent set as a print-ready proposal."""
+    return _proposal_page(curation.sme_set(_actor(), set_id), advisor=False)
+
+
+@bp.get("/sets/<int:set_id>/proposal.pdf")
+@role_required("sme")
+def sme_proposal_pdf(set_id: int) -> ResponseReturnValue:
+    """A sent set's proposal as a PDF download."""
+    row = curation.sme_set(_actor(), set_id)
+    return _proposal_pdf(row, advisor=False, page="advisory.sme_proposal")
+
+
+# -- outcome numbers ------------------------------------------------------------------------
+
+
+@bp.get("/advisor/outcomes")
+@role_required("advisor")
+def outcomes_page() -> ResponseReturnValue:
+    """The advisor's own outcome numbers, with monthly charts and their tables."""
+    result = outcomes.outcomes_of(_actor(), today())
+    return render_template("advisory/outcomes.html", result=result, chart=outcomes.chart(result))
+
+
+@bp.get("/advisor/outcomes.csv")
+@role_required("advisor")
+def outcomes_csv() -> ResponseReturnValue:
+    """The advisor's monthly numbers as CSV."""
+    result = outcomes.outcomes_of(_actor(), today())
+    return Response(
+        documents.outcomes_csv(result),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="advisor-outcomes.csv"'},
+    )
+
+
+@bp.get("/admin/advisor-outcomes")
+@role_required("admin")
+def admin_outcomes() -> ResponseReturnValue:
+    """Every advisor's numbers side by side."""
+    return render_template("advisory/admin_outcomes.html", rows=outcomes.all_advisors(today()))
 
 
 # -- the SME's side -----------------------------------------------------------------------
