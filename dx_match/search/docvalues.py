@@ -342,7 +342,9 @@ class DocValues:
             return {c: n for c, n in zip(columns.codes, counted, strict=True) if n or zeros}
 
         def yes(rows: Rows, column: Mask) -> dict[str, int]:
-            return {"yes": int(np.count_nonzero(column[rows]))}
+            # A mask: AND (boolean indexing would copy the selected values first).
+            selected = rows & column if rows.dtype == np.bool_ else column[rows]
+            return {"yes": int(np.count_nonzero(selected))}
 
         result: dict[str, dict[str, int]] = {}
         for name in ("functions", "languages", "subsidies"):
