@@ -22,6 +22,10 @@ Mask = npt.NDArray[np.bool_]
 # Industry codes always counted: every ISIC section and the divisions SMEs pick most.
 INDUSTRY_FACETS = (*"ABCDEFGHIJKLMNOPQRSTU", "I56", "I55", "G47", "G46", "Q86", "S96", "C10", "F41")
 COST_CACHE = 32  # monthly costs kept per user count (a page's default of 1, a few others)
+# Facets are counted over the candidate rows themselves when at most 1/SPARSE_FROM of all rows
+# are candidates (a text query's hits, usually): gathering their rows beats ANDing and
+# popcounting bit columns over every row, whose cost does not shrink with the candidates.
+SPARSE_FROM = 32
 MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
 # Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
 PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
@@ -75,22 +79,30 @@ class _Multi:
         return np.asarray(self.matrix[:, columns].any(axis=1))
 
 
+Rows = Mask | npt.NDArray[np.intp]  # a row mask, or the row numbers themselves
+
+
 class _Columns:
     """Boolean columns, one per code, packed as bits: counted against a row mask in numpy.
 
     A facet count is the number of rows both in the mask and in a code's column; as bits that
     is an AND and a popcount over n/64 words per code, 20x faster at 100k tools than summing
-    the selected rows of a boolean matrix.
+    the selected rows of a boolean matrix. Given row numbers instead (a few candidates), the
+    count sums those rows of the matrix.
     """
 
     def __init__(self, codes: Sequence[str], matrix: Mask) -> None:
         self.codes = list(codes)
         self.bits = _pack(np.ascontiguousarray(matrix.T))
+        self.matrix = np.ascontiguousarray(matrix, dtype=np.uint8)
 
-    def counts(self, mask: Mask) -> npt.NDArray[np.int64]:
-        """For each code, how many rows in `mask` its column holds."""
+    def counts(self, rows: Rows) -> npt.NDArray[np.int64]:
+        """For each code, how many of the rows (a mask or row numbers) its column holds."""
         if not self.codes:
             return np.zeros(0, dtype=np.int64)
+        if rows.dtype != np.bool_:
+            return np.asarray(self.matrix[rows].sum(axis=0, dtype=np.int64))
+        mask: Mask = np.asarray(rows, dtype=np.bool_)
         return np.asarray(np.bitwise_count(self.bits & _pack(mask)).sum(axis=-1, dtype=np.int64))
 
 
@@ -124,6 +136,7 @@ class DocValues:
         self._row_by_id[self.ids] = np.arange(n)
         self._speaks: dict[str, Mask] = {}
         self._costs: dict[int, npt.NDArray[np.float64]] = {}
+        self._bands: dict[int, _Columns] = {}
         expanded = [
             {*r.functions, *(code.split(".")[0] for code in r.functions)} for r in self.records
         ]
@@ -143,6 +156,7 @@ class DocValues:
         # Average verified rating; 0 for tools nobody reviewed (they never pass a rating filter).
         self.rating = np.array([r.rating or 0.0 for r in self.records], dtype=np.float64)
         self.rating_count = np.array([r.rating_count for r in self.records], dtype=np.int64)
+        self._rated: Mask = np.asarray(self.rating >= 4 - 1e-9)  # the facet's "4 stars and up"
         width = max((len(r.plans) for r in self.records), default=0) or 1
         # Monthly cost of plan k for U users in USD: fixed + per_user * max(U, min_users).
         self.fixed = np.full((n, width), np.inf)
@@ -165,6 +179,7 @@ class DocValues:
                     case "one_time":
                         self.fixed[row, k] = price / AMORTISATION_MONTHS
                     # quote: stays infinite, never passes a price filter
+        self._registered: Mask = np.asarray(~self.multi["subsidies"].empty)
         self._counted = {name: _Columns(f.codes, f.matrix) for name, f in self.multi.items()}
         listed = self.multi["industries"].codes
         industry_codes = sorted({*INDUSTRY_FACETS, *listed, *(c[:1] for c in listed)})
@@ -218,6 +233,18 @@ class DocValues:
             if len(self._costs) >= COST_CACHE:  # user counts are few in practice; stay bounded
                 self._costs = {}  # replaced, not cleared: other threads may be reading it
             self._costs[users] = cached
+        return cached
+
+    def price_bands(self, users: int) -> _Columns:
+        """Each row's price band for `users` users as columns (computed once per user count)."""
+        cached = self._bands.get(users)
+        if cached is None:
+            cost = self.monthly_usd(users)
+            matrix = _stack([band_mask(cost, band) for band, _lo, _hi in PRICE_BANDS], len(self))
+            cached = _Columns([band for band, _lo, _hi in PRICE_BANDS], matrix)
+            if len(self._bands) >= COST_CACHE:
+                self._bands = {}  # replaced, not cleared, as the costs
+            self._bands[users] = cached
         return cached
 
     def to_base(self, amount: Decimal, currency: str) -> float:
@@ -298,16 +325,26 @@ class DocValues:
     ) -> dict[str, dict[str, int]]:
         """Facet counts: for each facet, over `base` and every other facet's filter."""
 
-        def others(name: str) -> Mask:
-            mask = base.copy()
-            for key, other in masks.items():
+        candidates = np.flatnonzero(base)
+        sparse = len(candidates) * SPARSE_FROM <= len(self)
+        # Sparse: every mask read at the candidates only, and counts over row numbers.
+        kept = {k: m[candidates] for k, m in masks.items()} if sparse else masks
+
+        def others(name: str) -> Rows:
+            mask = np.ones(len(candidates), dtype=np.bool_) if sparse else base.copy()
+            for key, other in kept.items():
                 if key != name:
                     mask &= other
-            return mask
+            return candidates[mask] if sparse else mask
 
-        def count(columns: _Columns, rows: Mask, *, zeros: bool) -> dict[str, int]:
+        def count(columns: _Columns, rows: Rows, *, zeros: bool) -> dict[str, int]:
             counted = columns.counts(rows).tolist()
             return {c: n for c, n in zip(columns.codes, counted, strict=True) if n or zeros}
+
+        def yes(rows: Rows, column: Mask) -> dict[str, int]:
+            # A mask: AND (boolean indexing would copy the selected values first).
+            selected = rows & column if rows.dtype == np.bool_ else column[rows]
+            return {"yes": int(np.count_nonzero(selected))}
 
         result: dict[str, dict[str, int]] = {}
         for name in ("functions", "languages", "subsidies"):
@@ -315,20 +352,10 @@ class DocValues:
         result["industries"] = count(self._industry_cover, others("industries"), zeros=True)
         result["regions"] = count(self._region_cover, others("regions"), zeros=True)
         result["deployment"] = count(self._deployments, others("deployment"), zeros=False)
-        result["trial"] = {"yes": int(np.count_nonzero(others("trial") & self.trial))}
-        result["rating"] = {
-            "yes": int(np.count_nonzero(others("rating") & (self.rating >= 4 - 1e-9)))
-        }
-        registered = ~self.multi["subsidies"].empty
-        result["subsidy_registered"] = {
-            "yes": int(np.count_nonzero(others("subsidy_registered") & registered))
-        }
-        cost = self.monthly_usd(users)
-        rows = others("price")
-        result["price"] = {
-            band: int(np.count_nonzero(rows & band_mask(cost, band)))
-            for band, _lo, _hi in PRICE_BANDS
-        }
+        result["trial"] = yes(others("trial"), self.trial)
+        result["rating"] = yes(others("rating"), self._rated)
+        result["subsidy_registered"] = yes(others("subsidy_registered"), self._registered)
+        result["price"] = count(self.price_bands(users), others("price"), zeros=True)
         return result
 
 

@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dx_match.catalog.pricing import PlanPrice, tool_monthly_cost
+from dx_match.search import docvalues as docvalues_module
 from dx_match.search.documents import ToolRecord
-from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters
+from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters, band_mask
 from dx_match.taxonomy.codes import fits_industry, function_covers, region_covers
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
@@ -105,18 +106,30 @@ def _cost_ok(record: ToolRecord, f: Filters) -> bool:
 
 
 @settings(max_examples=150, deadline=None)
-@given(rows=records, chosen=filters)
+@given(
+    everything=records,
+    chosen=filters,
+    every=st.integers(1, 3),
+    sparse_from=st.sampled_from([1, docvalues_module.SPARSE_FROM, 10**9]),
+)
 def test_filters_and_facet_counts_equal_brute_force(
-    rows: list[ToolRecord], chosen: Filters
+    everything: list[ToolRecord], chosen: Filters, every: int, sparse_from: int
 ) -> None:
-    docvalues = DocValues(rows, RATES)
-    base = np.ones(len(rows), dtype=np.bool_)
+    """Counted over candidate rows (every `every`-th, as a text query's hits), as bit columns
+    or over the candidates themselves (`sparse_from`: 1 always, 10**9 only when none)."""
+    docvalues = DocValues(everything, RATES)
+    base = np.arange(len(everything)) % every == 0
+    rows = [r for i, r in enumerate(everything) if i % every == 0]  # the candidates
     masks = docvalues.masks(chosen)
     final = base.copy()
     for mask in masks.values():
         final &= mask
     assert {int(i) for i in docvalues.ids[final]} == {r.id for r in rows if brute_force(r, chosen)}
-    counts = docvalues.counts(base, masks, chosen.users)
+    saved, docvalues_module.SPARSE_FROM = docvalues_module.SPARSE_FROM, sparse_from
+    try:
+        counts = docvalues.counts(base, masks, chosen.users)
+    finally:
+        docvalues_module.SPARSE_FROM = saved
     for code in [*FUNCTIONS, "sales", "hr"]:
         expected = sum(
             1
@@ -145,7 +158,7 @@ def test_filters_and_facet_counts_equal_brute_force(
         1 for r in rows if brute_force(r, chosen, skip="rating") and (r.rating or 0) >= 4
     )
     assert counts["rating"]["yes"] == expected_rated
-    listed_regions = {code for r in rows for code in r.regions}
+    listed_regions = {code for r in everything for code in r.regions}  # listed anywhere
     assert set(counts["regions"]) == listed_regions
     for code in listed_regions:
         expected = sum(
@@ -166,3 +179,11 @@ def test_filters_and_facet_counts_equal_brute_force(
     assert sum(counts["price"].values()) >= 0 and set(counts["price"]) == {
         b for b, _lo, _hi in PRICE_BANDS
     }
+    cost = docvalues.monthly_usd(chosen.users)
+    priced = [
+        i
+        for i, r in enumerate(everything)
+        if i % every == 0 and brute_force(r, chosen, skip="price")
+    ]
+    for band, _lo, _hi in PRICE_BANDS:
+        assert counts["price"][band] == int(np.count_nonzero(band_mask(cost, band)[priced])), band

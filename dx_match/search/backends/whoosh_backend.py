@@ -22,6 +22,7 @@ from whoosh.system import pack_uint
 
 from dx_match.search.backends.base import NO_HITS, Hits, Progress
 from dx_match.search.backends.postings import WhooshPostings
+from dx_match.search.backends.whoosh_build import build
 from dx_match.search.documents import FIELD_BOOSTS, SearchDocument
 from dx_match.search.query import TextQuery
 
@@ -74,12 +75,23 @@ def combined(document: SearchDocument) -> str:
 
 def term_counts(document: SearchDocument) -> dict[str, int]:
     """The document's terms counted as `combined` would write them."""
+    return field_term_counts(document.fields)
+
+
+def field_term_counts(fields: Mapping[str, str]) -> dict[str, int]:
+    """Terms counted over a document's analyzed fields, each field's repeated by its boost."""
     counts: Counter[str] = Counter()
-    for name, terms in document.fields.items():
+    for name, terms in fields.items():
         repeat = REPEATS[name]
         for term, n in Counter(terms.split()).items():
             counts[term] += n * repeat
     return dict(counts)
+
+
+def _build_fields(document: tuple[int, Mapping[str, str]]) -> dict[str, Any]:
+    """add_document's arguments for an (id, analyzed fields) pair."""
+    tool_id, fields = document
+    return {"id": str(tool_id), "text": field_term_counts(fields)}
 
 
 def text_value(ix: index.Index, document: SearchDocument) -> str | dict[str, int]:
@@ -132,23 +144,9 @@ class WhooshBackend:
         # Forking a threaded process can deadlock it: a rebuild started in the background of
         # a web worker indexes in that process only.
         parallel = parallel and threading.current_thread() is threading.main_thread()
-        if parallel:
-            # Whoosh writes every posting in Python: two processes, each its own segment
-            # (searches read both), take 40% of the time on two cores.
-            writer = ix.writer(
-                timeout=WRITER_TIMEOUT, procs=BUILD_PROCESSES, limitmb=128, multisegment=True
-            )
-        else:
-            writer = ix.writer(timeout=WRITER_TIMEOUT, procs=1, limitmb=256)
-        count = 0
-        for document in itertools.chain(head, pending):
-            writer.add_document(id=str(document.id), text=term_counts(document))
-            count += 1
-            if progress and count % 500 == 0:
-                progress(500)
-        writer.commit(optimize=not parallel)
-        if progress:
-            progress(count % 500)
+        # Only (id, fields) travel to the build processes; they count the terms.
+        light = ((d.id, d.fields) for d in itertools.chain(head, pending))
+        build(ix, light, _build_fields, BUILD_PROCESSES if parallel else 1, progress)
         link = self.root / f".current-{time.time_ns()}"
         link.symlink_to(target.name)
         link.replace(self.current)  # atomic: readers see the old or the new index
