@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -24,6 +25,8 @@ INDUSTRY_FACETS = (*"ABCDEFGHIJKLMNOPQRSTU", "I56", "I55", "G47", "G46", "Q86", 
 COST_CACHE = 32  # monthly costs kept per user count (a page's default of 1, a few others)
 MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
 # Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
+#: "Verified in the last 12 months": the same 365 days after which a listing counts as stale.
+FRESH_FOR = timedelta(days=365)
 PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
     ("free", 0.0, 0.0),
     ("under_30", 0.0, 30.0),
@@ -51,6 +54,13 @@ class Filters:
     users: int = 1
     #: Only tools whose average verified rating is at least this (None: any).
     min_rating: float | None = None
+    #: Only tools verified on or after this day (None: any); see `fresh_since`.
+    verified_since: date | None = None
+
+
+def fresh_since(today: date) -> date:
+    """The first day a listing verified on counts as "verified in the last 12 months"."""
+    return today - FRESH_FOR
 
 
 class _Multi:
@@ -143,6 +153,11 @@ class DocValues:
         # Average verified rating; 0 for tools nobody reviewed (they never pass a rating filter).
         self.rating = np.array([r.rating or 0.0 for r in self.records], dtype=np.float64)
         self.rating_count = np.array([r.rating_count for r in self.records], dtype=np.int64)
+        # Day the listing was last verified, as a proleptic ordinal; 0 (before any day) if never.
+        self.verified = np.array(
+            [r.verified_at.toordinal() if r.verified_at else 0 for r in self.records],
+            dtype=np.int64,
+        )
         width = max((len(r.plans) for r in self.records), default=0) or 1
         # Monthly cost of plan k for U users in USD: fixed + per_user * max(U, min_users).
         self.fixed = np.full((n, width), np.inf)
@@ -275,8 +290,14 @@ class DocValues:
             masks["trial"] = self.trial.copy()
         if filters.min_rating is not None:
             masks["rating"] = self.rating >= filters.min_rating - 1e-9
+        if filters.verified_since is not None:
+            masks["fresh"] = self.verified_since(filters.verified_since)
         masks.update(self._price_masks(filters))
         return masks
+
+    def verified_since(self, day: date) -> Mask:
+        """Tools last verified on `day` or later."""
+        return np.asarray(self.verified >= day.toordinal())
 
     def _price_masks(self, filters: Filters) -> dict[str, Mask]:
         """The maximum price and price band masks, when asked for."""
@@ -294,9 +315,12 @@ class DocValues:
         return masks
 
     def counts(
-        self, base: Mask, masks: Mapping[str, Mask], users: int
+        self, base: Mask, masks: Mapping[str, Mask], users: int, fresh: date | None = None
     ) -> dict[str, dict[str, int]]:
-        """Facet counts: for each facet, over `base` and every other facet's filter."""
+        """Facet counts: for each facet, over `base` and every other facet's filter.
+
+        `fresh`: the first day counting as "verified in the last 12 months" (no count without).
+        """
 
         def others(name: str) -> Mask:
             mask = base.copy()
@@ -319,6 +343,9 @@ class DocValues:
         result["rating"] = {
             "yes": int(np.count_nonzero(others("rating") & (self.rating >= 4 - 1e-9)))
         }
+        if fresh is not None:
+            recent = self.verified_since(fresh)
+            result["fresh"] = {"yes": int(np.count_nonzero(others("fresh") & recent))}
         registered = ~self.multi["subsidies"].empty
         result["subsidy_registered"] = {
             "yes": int(np.count_nonzero(others("subsidy_registered") & registered))
