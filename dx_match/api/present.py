@@ -12,6 +12,7 @@ from dx_match.catalog.models import Course, Subsidy, Tool, Vendor
 from dx_match.catalog.queries import ToolCard
 from dx_match.i18n import localized
 from dx_match.taxonomy.models import Term
+from dx_match.trust.freshness import is_stale
 
 TEXT_FIELDS = ("name", "title", "summary", "description", "agency")
 
@@ -49,6 +50,10 @@ def tool_summary(card: ToolCard, lang: str) -> dict[str, Any]:
         "trial_days": tool.trial_days,
         "subsidies": [subsidy.slug for subsidy in tool.subsidies],
         "monthly_cost": card.monthly,
+        "rating": None if card.rating is None else round(card.rating, 2),
+        "rating_count": card.rating_count,
+        "verified_at": tool.verified_at,
+        "stale": is_stale(tool.verified_at, date.today()),
     }
 
 

@@ -114,6 +114,7 @@ class ToolListQuery(PageQuery, CurrencyQuery):
     rated = fields.Boolean(
         metadata={"description": "Only tools rated 4 or more by verified adopters."}
     )
+    fresh = fields.Boolean(metadata={"description": "Only tools verified in the last 12 months."})
     sort = fields.String(metadata={"enum": list(TOOL_SORTS), "default": "relevance"})
 
 
@@ -167,6 +168,7 @@ class SearchQuery(LangQuery):
     rated = fields.Boolean(
         metadata={"description": "Only tools rated 4 or more by verified adopters."}
     )
+    fresh = fields.Boolean(metadata={"description": "Only tools verified in the last 12 months."})
     limit = fields.Integer(validate=validate.Range(1, MAX_SEARCH_LIMIT), metadata={"default": 20})
 
 
@@ -240,6 +242,20 @@ class ToolSummarySchema(ma.Schema):
     monthly_cost = fields.Float(
         allow_none=True, metadata={"description": "Cheapest plan per month; null: quote only."}
     )
+    rating = fields.Float(
+        required=True,
+        allow_none=True,
+        metadata={"description": "Average overall rating (1-5) of verified reviews; null: none."},
+    )
+    rating_count = fields.Integer(
+        required=True, metadata={"description": "How many verified reviews the average is of."}
+    )
+    verified_at = fields.Date(
+        required=True, allow_none=True, metadata={"description": "When last verified."}
+    )
+    stale = fields.Boolean(
+        required=True, metadata={"description": "Not verified in the last 12 months."}
+    )
 
 
 FACET_COUNTS = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -256,6 +272,7 @@ class FacetsSchema(ma.Schema):
     deployment = FACET_COUNTS
     trial = FACET_COUNTS
     rating = FACET_COUNTS
+    fresh = FACET_COUNTS
     subsidy_registered = FACET_COUNTS
     price = FACET_COUNTS
 

@@ -77,6 +77,8 @@ class ToolFilters:
     trial: bool = False
     #: Only tools rated 4 or more by verified adopters.
     rated: bool = False
+    #: Only tools verified in the last 12 months.
+    fresh: bool = False
     sort: str = "relevance"
     page: int = 1
 
@@ -95,6 +97,7 @@ class ToolFilters:
             self.subsidy,
             self.trial,
             self.rated,
+            self.fresh,
         )
         return sum(1 for facet in facets if facet)
 
@@ -260,6 +263,7 @@ def parse_tool_filters(args: Args, vocabulary: Vocabulary) -> tuple[ToolFilters,
         subsidy=p.flag("subsidy"),
         trial=p.flag("trial"),
         rated=p.flag("rated"),
+        fresh=p.flag("fresh"),
         sort=p.choice("sort", TOOL_SORTS, "relevance"),
         page=p.integer("page", 1, MAX_PAGE),
     )

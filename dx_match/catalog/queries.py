@@ -100,6 +100,9 @@ class ToolCard:
 
     tool: Tool
     monthly: Decimal | None
+    #: Average overall rating of its visible verified reviews (None: none yet), and their count.
+    rating: float | None = None
+    rating_count: int = 0
 
 
 def tool_languages() -> list[str]:

@@ -1,7 +1,8 @@
 """Every write of reviews: write or edit, report, hide/unhide, the vendor's reply.
 
 A review changes its tool's average rating, which search sorts and filters by, so each write
-also queues the tool in the search outbox in the same commit.
+also queues the tool in the search outbox in the same commit; after it, the review detectors
+rescan the tool and its vendor.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dx_match.errors import Conflict, Forbidden, NotFound
 from dx_match.extensions import db
 from dx_match.inquiries import queries as inquiry_queries
 from dx_match.inquiries.services import find_listing
-from dx_match.reviews import profiles
+from dx_match.reviews import fraud_facts, profiles
 from dx_match.reviews.adoptions import adoption_of
 from dx_match.reviews.models import Adoption, Review, ReviewReport
 from dx_match.search.models import SearchOutbox
@@ -122,6 +123,7 @@ def save_review(actor: User | None, slug: str, data: ReviewInput) -> Review:
     review.industry_section, review.size_band = profiles.facts(adoption.organisation_id)
     db.session.add(SearchOutbox(tool_id=tool.id))
     db.session.commit()
+    fraud_facts.rescan(review)
     return review
 
 
@@ -154,6 +156,7 @@ def report(actor: User | None, review_id: int, reason: str) -> ReviewReport:
     else:
         existing.reason, existing.resolved_at = text, None
     db.session.commit()
+    fraud_facts.rescan(review)
     return existing
 
 
@@ -181,6 +184,7 @@ def moderate(actor: User | None, review_id: int, *, hide: bool, reason: str) -> 
     )
     db.session.add(SearchOutbox(tool_id=review.tool_id))
     db.session.commit()
+    fraud_facts.rescan(review)
     return review
 
 

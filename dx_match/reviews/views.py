@@ -22,7 +22,14 @@ from dx_match.catalog.models import Tool
 from dx_match.errors import NotFound
 from dx_match.i18n import ui_language
 from dx_match.inquiries.services import find_listing
-from dx_match.reviews import adoptions, outcome_services, queries, services, tool_section
+from dx_match.reviews import (
+    adoptions,
+    fraud_facts,
+    outcome_services,
+    queries,
+    services,
+    tool_section,
+)
 from dx_match.reviews.forms import AdoptionForm, OutcomeForm, ReasonForm, ReplyForm, ReviewForm
 from dx_match.reviews.outcomes import measures_for
 
@@ -298,6 +305,7 @@ def moderate(review_id: int, action: str) -> ResponseReturnValue:
 def init_app(app: Flask) -> None:
     """Register the pages, the tool page section, and the search and recommender signals."""
     app.register_blueprint(bp)
+    fraud_facts.register_detectors()
     app.add_template_global(tool_section.tool_feedback)
     app.extensions["dx_tool_ratings"] = queries.ratings_by_tool
     app.extensions["dx_outcome_hours"] = lambda: queries.hours_saved_by_section(

@@ -53,6 +53,7 @@ def search_group() -> None:
 @click.option("--region", help="Keep tools sold in this region.")
 @click.option("--subsidy", help="Keep tools registered for this subsidy slug.")
 @click.option("--trial", is_flag=True, help="Keep tools with a free trial.")
+@click.option("--fresh", is_flag=True, help="Keep tools verified in the last 12 months.")
 @click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
 @click.option("--lang", default="en", show_default=True, help="Language of the names printed.")
 @click.option(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from dx_match.catalog.pricing import PlanPrice
 from dx_match.search.tokenize import Analyzer
@@ -51,6 +51,8 @@ class ToolRecord:
     #: Average overall rating of visible verified reviews (None without any), and their count.
     rating: float | None = None
     rating_count: int = 0
+    #: When the vendor last confirmed the listing (None: never).
+    verified_at: date | None = None
 
 
 @dataclass(frozen=True)

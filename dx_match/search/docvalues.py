@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -28,6 +29,8 @@ COST_CACHE = 32  # monthly costs kept per user count (a page's default of 1, a f
 SPARSE_FROM = 32
 MULTI_FACETS = ("functions", "industries", "regions", "languages", "subsidies")
 # Monthly price bands in USD-equivalents; shown converted into the viewer's currency.
+#: "Verified in the last 12 months": the same 365 days after which a listing counts as stale.
+FRESH_FOR = timedelta(days=365)
 PRICE_BANDS: tuple[tuple[str, float, float], ...] = (
     ("free", 0.0, 0.0),
     ("under_30", 0.0, 30.0),
@@ -55,6 +58,13 @@ class Filters:
     users: int = 1
     #: Only tools whose average verified rating is at least this (None: any).
     min_rating: float | None = None
+    #: Only tools verified on or after this day (None: any); see `fresh_since`.
+    verified_since: date | None = None
+
+
+def fresh_since(today: date) -> date:
+    """The first day a listing verified on counts as "verified in the last 12 months"."""
+    return today - FRESH_FOR
 
 
 class _Multi:
@@ -157,6 +167,11 @@ class DocValues:
         self.rating = np.array([r.rating or 0.0 for r in self.records], dtype=np.float64)
         self.rating_count = np.array([r.rating_count for r in self.records], dtype=np.int64)
         self._rated: Mask = np.asarray(self.rating >= 4 - 1e-9)  # the facet's "4 stars and up"
+        # Day the listing was last verified, as a proleptic ordinal; 0 (before any day) if never.
+        self.verified = np.array(
+            [r.verified_at.toordinal() if r.verified_at else 0 for r in self.records],
+            dtype=np.int64,
+        )
         width = max((len(r.plans) for r in self.records), default=0) or 1
         # Monthly cost of plan k for U users in USD: fixed + per_user * max(U, min_users).
         self.fixed = np.full((n, width), np.inf)
@@ -302,8 +317,14 @@ class DocValues:
             masks["trial"] = self.trial.copy()
         if filters.min_rating is not None:
             masks["rating"] = self.rating >= filters.min_rating - 1e-9
+        if filters.verified_since is not None:
+            masks["fresh"] = self.verified_since(filters.verified_since)
         masks.update(self._price_masks(filters))
         return masks
+
+    def verified_since(self, day: date) -> Mask:
+        """Tools last verified on `day` or later."""
+        return np.asarray(self.verified >= day.toordinal())
 
     def _price_masks(self, filters: Filters) -> dict[str, Mask]:
         """The maximum price and price band masks, when asked for."""
@@ -321,9 +342,12 @@ class DocValues:
         return masks
 
     def counts(
-        self, base: Mask, masks: Mapping[str, Mask], users: int
+        self, base: Mask, masks: Mapping[str, Mask], users: int, fresh: date | None = None
     ) -> dict[str, dict[str, int]]:
-        """Facet counts: for each facet, over `base` and every other facet's filter."""
+        """Facet counts: for each facet, over `base` and every other facet's filter.
+
+        `fresh`: the first day counting as "verified in the last 12 months" (no count without).
+        """
 
         candidates = np.flatnonzero(base)
         sparse = len(candidates) * SPARSE_FROM <= len(self)
@@ -354,6 +378,8 @@ class DocValues:
         result["deployment"] = count(self._deployments, others("deployment"), zeros=False)
         result["trial"] = yes(others("trial"), self.trial)
         result["rating"] = yes(others("rating"), self._rated)
+        if fresh is not None:
+            result["fresh"] = yes(others("fresh"), self.verified_since(fresh))
         result["subsidy_registered"] = yes(others("subsidy_registered"), self._registered)
         result["price"] = count(self.price_bands(users), others("price"), zeros=True)
         return result

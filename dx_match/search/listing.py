@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -14,7 +15,7 @@ from dx_match.catalog.filters import PAGE_SIZE, ToolFilters, page_count
 from dx_match.catalog.models import Tool
 from dx_match.catalog.queries import PUBLISHED, ToolCard
 from dx_match.extensions import db
-from dx_match.search.docvalues import Filters
+from dx_match.search.docvalues import Filters, fresh_since
 from dx_match.search.service import SearchRequest, SearchResponse, search_service
 
 # What a tool card reads (templates/_partials/tool_card.html): the detail page's industries,
@@ -52,6 +53,7 @@ def search_filters(filters: ToolFilters, currency: str) -> Filters:
         subsidy_registered=filters.subsidy,
         trial=filters.trial,
         min_rating=4.0 if filters.rated else None,
+        verified_since=fresh_since(date.today()) if filters.fresh else None,
         max_price=filters.max_price,
         price_bands=filters.price_bands,
         currency=currency,
@@ -88,9 +90,19 @@ def list_tools(
         .options(*CARD_LOADS)
     ).unique()
     by_id = {tool.id: tool for tool in tools}
-    cards = [
-        ToolCard(by_id[i], costs.monthly_cost(by_id[i].plans, filters.users, currency, rates))
-        for i in response.ids
-        if i in by_id
-    ]
+    docvalues, _vocabulary = service.docvalues()  # ratings from the sidecar: no query per card
+    cards = []
+    for i in response.ids:
+        if i not in by_id:
+            continue
+        row = docvalues.row_of.get(i)
+        record = docvalues.records[row] if row is not None else None
+        cards.append(
+            ToolCard(
+                by_id[i],
+                costs.monthly_cost(by_id[i].plans, filters.users, currency, rates),
+                record.rating if record else None,
+                record.rating_count if record else 0,
+            )
+        )
     return ToolPage(cards, response.total, request.page, pages, response)

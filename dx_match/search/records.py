@@ -44,6 +44,7 @@ def record_of(tool: Tool) -> ToolRecord:
         integrations=tuple(tool.integrations),
         plans=tuple(_plan(p) for p in tool.plans),
         created_at=tool.created_at,
+        verified_at=tool.verified_at,
     )
 
 

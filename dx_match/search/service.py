@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from dx_match.i18n import localized
 from dx_match.search import query as q
 from dx_match.search.backends.base import NO_HITS, Hits, Progress, TextBackend
 from dx_match.search.documents import SearchDocument, build_document, texts
-from dx_match.search.docvalues import DocValues, Filters
+from dx_match.search.docvalues import DocValues, Filters, fresh_since
 from dx_match.search.models import SearchOutbox, SearchState
 from dx_match.search.records import (
     CHUNK,
@@ -218,7 +219,8 @@ class SearchService:
         for mask in masks.values():
             final &= mask
         if request.facets:
-            response.facets = docvalues.counts(base, masks, request.filters.users)
+            fresh = request.filters.verified_since or fresh_since(date.today())
+            response.facets = docvalues.counts(base, masks, request.filters.users, fresh)
         start = (max(request.page, 1) - 1) * request.per_page
         rows = np.flatnonzero(final)
         response.total = len(rows)

@@ -9,6 +9,7 @@ API into a 422 naming the parameter. tests/api/test_search.py pins the two to ea
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +19,7 @@ from dx_match.catalog.filters import Notice, Vocabulary
 from dx_match.catalog.models import Subsidy
 from dx_match.extensions import db
 from dx_match.i18n import localized
-from dx_match.search.docvalues import Filters
+from dx_match.search.docvalues import Filters, fresh_since
 from dx_match.search.service import SearchRequest, search_service
 from dx_match.taxonomy.codes import is_language, is_region, nearest
 
@@ -64,6 +65,7 @@ def search_filters(
         subsidies=(subsidy,) if subsidy else (),
         trial=bool(args.get("trial")),
         min_rating=4.0 if args.get("rated") else None,
+        verified_since=fresh_since(date.today()) if args.get("fresh") else None,
         max_price=None if max_price is None else Decimal(str(max_price)),
         currency=currency or "USD",
         users=int(args.get("users") or 1),

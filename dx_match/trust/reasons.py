@@ -26,6 +26,13 @@ SENTENCES: dict[str, Any] = {
     "rejected_listings": _l(
         "%(rejected)s of this vendor’s %(reviewed)s reviewed listing revisions were rejected."
     ),
+    "flagged_reviews": _l(
+        "%(flagged)s of the %(reviews)s reviews of this vendor’s tools were reported or hidden."
+    ),
+    "review_burst": _l(
+        "%(count)s reviews within %(days)s days from %(start)s, %(new)s of them from accounts "
+        "or companies registered less than %(age)s days before."
+    ),
 }
 
 DETECTOR_NAMES: dict[str, Any] = {
@@ -33,6 +40,8 @@ DETECTOR_NAMES: dict[str, Any] = {
     "free_offer": _l("“Free” offer with subsidy wording"),
     "price_rise": _l("Price rise before a subsidy window"),
     "rejected_listings": _l("Many rejected listings"),
+    "flagged_reviews": _l("Many reported or hidden reviews"),
+    "review_burst": _l("Review burst from new accounts"),
 }
 
 

@@ -29,6 +29,7 @@ PAGE_FACETS = {
     "subsidy": "subsidy_registered",
     "rated": "rating",
     "trial": "trial",
+    "fresh": "fresh",
 }
 CHECKBOX = re.compile(r'name="(\w+)" value="([^"]+)"[^>]*>\s*<label[^>]*>(.*?)</label>', re.S)
 COUNT = re.compile(r'<span class="facet-count">\((\d+)\)')
@@ -58,7 +59,7 @@ def page_facets(html: str) -> dict[tuple[str, str], int]:
     counts = {}
     for name, value, label in CHECKBOX.findall(html):
         if count := COUNT.search(label):
-            key = "yes" if name in {"subsidy", "trial", "rated"} else value
+            key = "yes" if name in {"subsidy", "trial", "rated", "fresh"} else value
             counts[PAGE_FACETS[name], key] = int(count.group(1))
     return counts
 
@@ -78,6 +79,7 @@ SAME_AS_PAGE = [
     {"language": "ja", "region": "JP", "subsidy": "1"},
     {"price": ["free", "under_30"], "sort": "newest"},
     {"rated": "1", "sort": "rating"},
+    {"fresh": "1", "function": "sales"},
     {"page": "2"},
     {"page": "999"},  # past the end: the last page, on both
     {"q": "invoce"},  # a typo: did-you-mean, on both

@@ -52,3 +52,30 @@ def test_reviews_reach_the_rating_sort_and_filter_through_the_outbox(
     page = client.get("/tools?rated=1&sort=rating").get_data(as_text=True)
     assert page.index(f"/tools/{best.slug}") < page.index(f"/tools/{good.slug}")
     assert f'/tools/{poor.slug}"' not in page
+
+
+def test_cards_and_api_items_show_ratings(
+    client: FlaskClient,
+    search_sandbox: SearchService,
+    make_sme: Callable[..., User],
+    adopt: Callable[..., Any],
+) -> None:
+    tool = db.session.scalars(
+        sa.select(Tool).where(Tool.status == "published").order_by(Tool.slug).limit(1)
+    ).one()
+    for overall in (5, 4):
+        user = make_sme()
+        adopt(user, tool)
+        services.save_review(
+            user, tool.slug, services.ReviewInput(overall, 4, 4, 4, None, "", "en")
+        )
+    search_sandbox.drain()
+    html = client.get(f"/tools?q={tool.slug}&lang=en").get_data(as_text=True)
+    card = html[html.index(f'/tools/{tool.slug}"') :]
+    card = card[: card.index("</article>")]
+    assert "<strong>4.5</strong> / 5" in card and "2 reviews" in card
+    items = client.get("/api/v1/tools?per_page=100").get_json()["items"]
+    by_slug = {item["slug"]: item for item in items}
+    assert (by_slug[tool.slug]["rating"], by_slug[tool.slug]["rating_count"]) == (4.5, 2)
+    unrated = next(item for item in items if item["slug"] != tool.slug)
+    assert (unrated["rating"], unrated["rating_count"]) == (None, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
@@ -11,14 +12,19 @@ from hypothesis import strategies as st
 from dx_match.catalog.pricing import PlanPrice, tool_monthly_cost
 from dx_match.search import docvalues as docvalues_module
 from dx_match.search.documents import ToolRecord
-from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters, band_mask
+from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters, band_mask, fresh_since
 from dx_match.taxonomy.codes import fits_industry, function_covers, region_covers
+from dx_match.trust.freshness import is_stale
 
 RATES = {"USD": Decimal(1), "TWD": Decimal(32), "JPY": Decimal(150)}
 FUNCTIONS = ["sales.pos", "sales.crm", "finance.accounting", "hr.payroll", "supply.inventory"]
 INDUSTRIES = ["I", "I56", "G47", "C", "C10", "M69"]
 REGIONS = ["TW", "JP", "JP-13", "TW-TPE"]
 LANGUAGES = ["zh-TW", "ja", "en"]
+TODAY = date(2026, 6, 1)
+FRESH = fresh_since(TODAY)
+# Verified never, long ago, the first day that still counts, the day before it, recently.
+VERIFIED = [None, date(2020, 1, 1), FRESH, FRESH - timedelta(days=1), TODAY]
 plans = st.lists(
     st.one_of(
         st.builds(PlanPrice, st.just("free")),
@@ -53,6 +59,7 @@ records = st.lists(
         ),
         plans=plans.map(tuple),
         rating=st.one_of(st.none(), st.sampled_from([1.0, 3.5, 3.999, 4.0, 4.5, 5.0])),
+        verified_at=st.sampled_from(VERIFIED),
     ),
     min_size=1,
     max_size=25,
@@ -77,6 +84,7 @@ filters = st.builds(
     currency=st.sampled_from(["TWD", "JPY", "USD"]),
     users=st.integers(1, 12),
     min_rating=st.sampled_from([None, 4.0]),
+    verified_since=st.sampled_from([None, FRESH]),
 )
 
 
@@ -96,8 +104,14 @@ def brute_force(record: ToolRecord, f: Filters, skip: str = "") -> bool:
         "trial": not f.trial or record.trial_days > 0,
         "max_price": f.max_price is None or _cost_ok(record, f),
         "rating": f.min_rating is None or (record.rating or 0) >= f.min_rating,
+        "fresh": f.verified_since is None or _fresh(record),  # only FRESH is drawn
     }
     return all(ok for name, ok in checks.items() if name != skip)
+
+
+def _fresh(record: ToolRecord) -> bool:
+    # "Verified in the last 12 months" is exactly "not stale" (the badge's rule) on TODAY.
+    return not is_stale(record.verified_at, TODAY)
 
 
 def _cost_ok(record: ToolRecord, f: Filters) -> bool:
@@ -127,7 +141,7 @@ def test_filters_and_facet_counts_equal_brute_force(
     assert {int(i) for i in docvalues.ids[final]} == {r.id for r in rows if brute_force(r, chosen)}
     saved, docvalues_module.SPARSE_FROM = docvalues_module.SPARSE_FROM, sparse_from
     try:
-        counts = docvalues.counts(base, masks, chosen.users)
+        counts = docvalues.counts(base, masks, chosen.users, FRESH)
     finally:
         docvalues_module.SPARSE_FROM = saved
     for code in [*FUNCTIONS, "sales", "hr"]:
@@ -158,6 +172,8 @@ def test_filters_and_facet_counts_equal_brute_force(
         1 for r in rows if brute_force(r, chosen, skip="rating") and (r.rating or 0) >= 4
     )
     assert counts["rating"]["yes"] == expected_rated
+    expected_fresh = sum(1 for r in rows if brute_force(r, chosen, skip="fresh") and _fresh(r))
+    assert counts["fresh"]["yes"] == expected_fresh
     listed_regions = {code for r in everything for code in r.regions}  # listed anywhere
     assert set(counts["regions"]) == listed_regions
     for code in listed_regions:
