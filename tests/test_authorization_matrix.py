@@ -137,6 +137,18 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("/api/v1/me/revisions/<int:revision_id>/submit", "POST"): public(
         lambda c: f"/api/v1/me/revisions/{c['revision']}/submit", 401
     ),
+    # The advisor API: a bearer token with clients:read/clients:write (tests/api/test_advisor_api.py
+    # covers other advisors' objects, other roles' tokens and missing scopes).
+    ("/api/v1/me/clients", "GET"): public("/api/v1/me/clients", 401),
+    ("/api/v1/me/clients", "POST"): public("/api/v1/me/clients", 401),
+    ("/api/v1/me/clients/<int:client_id>", "GET"): public("/api/v1/me/clients/1", 401),
+    ("/api/v1/me/clients/<int:client_id>/sets", "POST"): public("/api/v1/me/clients/1/sets", 401),
+    ("/api/v1/me/sets/<int:set_id>", "GET"): public("/api/v1/me/sets/1", 401),
+    ("/api/v1/me/sets/<int:set_id>", "PUT"): public("/api/v1/me/sets/1", 401),
+    ("/api/v1/me/sets/<int:set_id>/send", "POST"): public("/api/v1/me/sets/1/send", 401),
+    ("/api/v1/me/sets/<int:set_id>/items/<int:item_id>/stage", "POST"): public(
+        "/api/v1/me/sets/1/items/1/stage", 401
+    ),
     (
         "/api/v1/taxonomy/<any(industries, functions, skills, challenges, regions):kind>",
         "GET",

@@ -32,16 +32,33 @@ class StaleSet(Conflict):
     """The set changed since the form was loaded (another tab, the autosave)."""
 
 
+class EditRefused(ValidationFailed):
+    """A structured edit (the API's) naming items or catalog entries that cannot be used.
+
+    Nothing is saved: `errors` holds (field, detail) pairs, checked before any change.
+    """
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__([field for field, _detail in errors])
+        self.errors = errors
+
+
 @dataclass
 class SetEdit:
     """One save of the editor: what was typed, and at most one action on the items."""
 
     version: int
-    title: str = ""
-    cover_message: str = ""
+    #: None leaves the title or the cover message as it is.
+    title: str | None = ""
+    cover_message: str | None = ""
     notes: dict[int, str] = field(default_factory=dict)
     #: ("remove", item id) | ("up"/"down", item id) | ("add", "kind:slug") | None
     action: tuple[str, str] | None = None
+    #: Structured changes (the API's), checked all together before anything is saved:
+    #: items to drop, the new order of the remaining items, catalog entries to append.
+    removals: tuple[int, ...] = ()
+    order: tuple[int, ...] | None = None
+    additions: tuple[tuple[str, str], ...] = ()
 
 
 def _profile_data(client: AdvisorClient, number: int | None = None) -> dict[str, Any]:
@@ -104,12 +121,16 @@ def save(actor: User | None, set_id: int, edit: SetEdit, today: date) -> Recomme
     row = _draft(actor, set_id)
     if edit.version != row.edit_version:
         raise StaleSet("the set was changed elsewhere")
-    row.title = edit.title.strip()[:200]
-    row.cover_message = edit.cover_message
+    _check_structured(row, edit)
+    if edit.title is not None:
+        row.title = edit.title.strip()[:200]
+    if edit.cover_message is not None:
+        row.cover_message = edit.cover_message
     for item in row.items:
         if item.id in edit.notes:
             item.note = edit.notes[item.id]
     order = list(row.items)
+    _apply_structured(row, order, edit, today)
     refused = None
     if edit.action is not None:
         try:
@@ -124,6 +145,35 @@ def save(actor: User | None, set_id: int, edit: SetEdit, today: date) -> Recomme
     if refused is not None:
         raise refused
     return row
+
+
+def _check_structured(row: RecommendationSet, edit: SetEdit) -> None:
+    """Refuse (EditRefused, before any change) unknown items, a bad order, unknown entries."""
+    errors: list[tuple[str, str]] = []
+    ids = {item.id for item in row.items}
+    errors += [("notes", f"item {i} is not in this set") for i in edit.notes if i not in ids]
+    errors += [("remove", f"item {i} is not in this set") for i in edit.removals if i not in ids]
+    if edit.order is not None:
+        kept = ids - set(edit.removals)
+        if len(edit.order) != len(set(edit.order)) or set(edit.order) != kept:
+            errors.append(("order", "list every remaining item id once"))
+    for kind, slug in edit.additions:
+        if kind not in ITEM_KINDS or queries.catalog_name(kind, slug) is None:
+            errors.append(("add", f"no {kind} {slug!r} in the catalog"))
+    if errors:
+        raise EditRefused(errors)
+
+
+def _apply_structured(
+    row: RecommendationSet, order: list[SetItem], edit: SetEdit, today: date
+) -> None:
+    for item_id in edit.removals:
+        _apply(row, order, "remove", str(item_id), today=today)
+    if edit.order is not None:
+        position = {item_id: n for n, item_id in enumerate(edit.order)}
+        order.sort(key=lambda item: position[item.id])
+    for kind, slug in edit.additions:
+        _apply(row, order, "add", f"{kind}:{slug}", today=today)
 
 
 def _apply(

@@ -15,7 +15,7 @@ EXTENSION_KEY = "dx_api"
 
 def init_app(app: Flask) -> DxApi:
     """Register the API, its document and its docs page on the app."""
-    from dx_match.api import auth, docs, me, recommend, views
+    from dx_match.api import advisor, auth, docs, me, recommend, views
     from dx_match.extensions import csrf
 
     # flask-smorest's own settings (not DX_* deployment settings): where the document lives.
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> DxApi:
     # api/recommend.py added POST /api/v1/recommend to views.bp on import: a blueprint takes no
     # new routes once registered.
     assert recommend.recommend and me.me  # likewise /api/v1/me/... (api/me.py)
+    assert advisor.my_clients  # and the advisor's /api/v1/me/clients, /me/sets (api/advisor.py)
     api.spec.components.security_scheme(auth.SCHEME, auth.SECURITY_SCHEME)
     api.register_blueprint(views.bp)
     app.register_blueprint(docs.bp)
