@@ -79,13 +79,12 @@ def _facts(clients: list[AdvisorClient]) -> list[ItemFacts]:
 
     facts = []
     for client, item in pairs:
+        windows: tuple[Window, ...] = ()
         if item.item_kind == "subsidy":
             own = subsidies.get(item.item_slug)
             windows = (window(client.id, own),) if own else ()
         elif item.item_kind == "tool" and item.item_slug in tools:
             windows = tuple(window(client.id, s) for s in tools[item.item_slug].subsidies)
-        else:
-            windows = ()
         facts.append(
             ItemFacts(
                 client_id=client.id,
@@ -119,16 +118,16 @@ def summary(entry: Entry, lang: str) -> str:
     """One line saying what is due (in the current request's language)."""
     name = localized(entry.item.name, lang)
     if entry.kind == "closes" and entry.window is not None:
-        return _("%(subsidy)s closes", subsidy=localized(entry.window.name, lang))
+        return str(_("%(subsidy)s closes", subsidy=localized(entry.window.name, lang)))
     if entry.kind == "outcome":
-        return _(
-            "%(item)s: outcome report due (%(months)d months)", item=name, months=entry.milestone
+        return str(
+            _("%(item)s: outcome report due (%(months)d months)", item=name, months=entry.milestone)
         )
     if entry.kind == "contract":
         if entry.warning:
-            return _("%(item)s: contract planned before the grant decision", item=name)
-        return _("%(item)s: contract planned", item=name)
-    return _("%(item)s: stage planned", item=name)
+            return str(_("%(item)s: contract planned before the grant decision", item=name))
+        return str(_("%(item)s: contract planned", item=name))
+    return str(_("%(item)s: stage planned", item=name))
 
 
 def ics(found: Iterable[Entry], lang: str, link_base: str, stamp: datetime) -> bytes:
@@ -148,4 +147,4 @@ def ics(found: Iterable[Entry], lang: str, link_base: str, stamp: datetime) -> b
         event.add("description", what)
         event.add("url", f"{link_base}/advisor/sets/{entry.item.set_id}#item-{entry.item.item_id}")
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())

@@ -138,7 +138,9 @@ class SentReminder(Base):
 
     __tablename__ = "advisory_reminders"
     __table_args__ = (
-        sa.UniqueConstraint("advisor_id", "item_id", "kind", "due_on", name="advisory_reminder_once"),
+        sa.UniqueConstraint(
+            "advisor_id", "item_id", "kind", "due_on", name="advisory_reminder_once"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

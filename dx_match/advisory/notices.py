@@ -44,16 +44,12 @@ def responded(row: RecommendationSet, item: SetItem) -> None:
 
 def claimed(client: AdvisorClient) -> None:
     """Tell the advisor the company claimed its invitation."""
-    notify(
-        client.advisor_id, "advisory_claimed", {"client": client.name}, _client_link(client)
-    )
+    notify(client.advisor_id, "advisory_claimed", {"client": client.name}, _client_link(client))
 
 
 def revoked(client: AdvisorClient) -> None:
     """Tell the advisor the company ended its access."""
-    notify(
-        client.advisor_id, "advisory_revoked", {"client": client.name}, _client_link(client)
-    )
+    notify(client.advisor_id, "advisory_revoked", {"client": client.name}, _client_link(client))
 
 
 def _client_link(client: AdvisorClient) -> str:

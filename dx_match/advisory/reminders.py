@@ -44,7 +44,9 @@ def _send(advisor: User, due: calendar.Due, home: str) -> None:
     kind, params = _notification(due)
     link = f"/advisor/sets/{due.item.set_id}#item-{due.item.item_id}"
     db.session.add(
-        SentReminder(advisor_id=advisor.id, item_id=due.item.item_id, kind=due.kind, due_on=due.due_on)
+        SentReminder(
+            advisor_id=advisor.id, item_id=due.item.item_id, kind=due.kind, due_on=due.due_on
+        )
     )
     notify(advisor.id, kind, params, link, mail=False)
     if wants_email(advisor, kind):

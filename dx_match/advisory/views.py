@@ -160,15 +160,11 @@ def calendar_page() -> ResponseReturnValue:
     clients = deadlines.own_active_clients(actor.id)
     services.record_calendar_access(actor, clients, "calendar")
     found = calendar.entries(deadlines.facts_for(clients), today())
-    return render_template(
-        "advisory/calendar.html", months=calendar.by_month(found), today=today()
-    )
+    return render_template("advisory/calendar.html", months=calendar.by_month(found), today=today())
 
 
 def _ics(found: list[calendar.Entry], filename: str) -> Response:
-    body = deadlines.ics(
-        found, ui_language(), request.host_url.rstrip("/"), utcnow()
-    )
+    body = deadlines.ics(found, ui_language(), request.host_url.rstrip("/"), utcnow())
     return Response(
         body,
         mimetype="text/calendar",

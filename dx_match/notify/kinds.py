@@ -55,7 +55,9 @@ KINDS: dict[str, Kind] = {
         False,
     ),
     "advisory_claimed": Kind(
-        _l("%(client)s linked its company account to you"), _l("A client claims its invitation"), True
+        _l("%(client)s linked its company account to you"),
+        _l("A client claims its invitation"),
+        True,
     ),
     "advisory_revoked": Kind(
         _l("%(client)s revoked your access"), _l("A client revokes your access"), True

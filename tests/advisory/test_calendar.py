@@ -43,7 +43,9 @@ def item(kind: str = "subsidy", **fields: object) -> ItemFacts:
         (date(2026, 12, 7), [date(2026, 12, 6), None], True),  # one of two still open
     ],
 )
-def test_contract_too_early(planned: date | None, grants: list[date | None], too_early: bool) -> None:
+def test_contract_too_early(
+    planned: date | None, grants: list[date | None], too_early: bool
+) -> None:
     assert stages.contract_too_early(planned, grants) is too_early
 
 

@@ -136,7 +136,9 @@ def test_a_contract_before_the_grant_decision_is_warned_everywhere(workspace: Wo
     subsidy_item.stage_dates = {"applied": "2026-11-01", "adopted": "2026-11-20"}
     db.session.commit()
     assert 'data-testid="contract-warning"' not in adv.get(f"/advisor/sets/{p.set_id}").text
-    assert 'data-testid="contract-warning"' not in workspace.sme_client.get(f"/sets/{p.set_id}").text
+    assert (
+        'data-testid="contract-warning"' not in workspace.sme_client.get(f"/sets/{p.set_id}").text
+    )
     # A subsidy item has no contract date.
     refused = adv.post(
         f"/advisor/sets/{p.set_id}/items/{p.subsidy_item}/contract",
@@ -183,14 +185,18 @@ def test_outcome_reminder_when_due(workspace: Workspace, runner: Any) -> None:
 def test_advisory_events_notify_in_the_app(workspace: Workspace) -> None:
     client_id, row = workspace.sent_set()
     mine = sa.select(Notification.kind).order_by(Notification.id)
-    advisor_kinds = list(db.session.scalars(mine.where(Notification.user_id == workspace.advisor.id)))
+    advisor_kinds = list(
+        db.session.scalars(mine.where(Notification.user_id == workspace.advisor.id))
+    )
     assert advisor_kinds == ["advisory_claimed"]
     sme_kinds = list(db.session.scalars(mine.where(Notification.user_id == workspace.sme.id)))
     assert sme_kinds == ["advisory_set_sent"]
     item = row.items[0]
     answer = f"/sets/{row.id}/items/{item.id}/respond"
     assert workspace.sme_client.post(answer, data={"response": "interested"}).status_code == 303
-    advisor_kinds = list(db.session.scalars(mine.where(Notification.user_id == workspace.advisor.id)))
+    advisor_kinds = list(
+        db.session.scalars(mine.where(Notification.user_id == workspace.advisor.id))
+    )
     assert advisor_kinds == ["advisory_claimed", "advisory_response"]
     bell = workspace.advisor_client.get("/notifications").text
     assert "Café Lin" in bell
