@@ -1,7 +1,7 @@
 """In-app notifications for advisory events (the caller commits with its change).
 
-The set's own mail goes to the client's contact address, so members get the set in the app
-only; the advisor's notifications mail per its choices (notify.inapp.wants_email).
+Each also mails per the recipient's choices (notify.inapp.wants_email), except to the client's
+contact address, which already gets the set's own, richer mail.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def set_sent(row: RecommendationSet) -> None:
             "advisory_set_sent",
             {"title": row.title or row.client.name},
             f"/sets/{row.id}",
-            mail=False,
+            mail=member.email.casefold() != (row.client.contact_email or "").casefold(),
         )
 
 

@@ -47,12 +47,12 @@ KINDS: dict[str, Kind] = {
     "advisory_set_sent": Kind(
         _l("Your advisor sent recommendations: %(title)s"),
         _l("An advisor sends your company recommendations"),
-        False,  # the set's own mail already goes to the company's contact address
+        True,  # members other than the contact address, which gets the set's own mail
     ),
     "advisory_response": Kind(
         _l("%(client)s answered about %(item)s"),
         _l("A client answers about an item you recommended"),
-        False,
+        True,
     ),
     "advisory_claimed": Kind(
         _l("%(client)s linked its company account to you"),

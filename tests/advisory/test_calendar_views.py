@@ -182,8 +182,14 @@ def test_outcome_reminder_when_due(workspace: Workspace, runner: Any) -> None:
     assert count(Notification, Notification.kind == "advisory_outcome_due") == 1
 
 
-def test_advisory_events_notify_in_the_app(workspace: Workspace) -> None:
+def test_advisory_events_notify_in_the_app(workspace: Workspace, outbox: Any) -> None:
     client_id, row = workspace.sent_set()
+    # The contact address has the set's own mail; a member with another address a short one.
+    assert [m.template for m in outbox("owner@cafe.example")] == [
+        "advisory_invite",
+        "advisory_set_sent",
+    ]
+    assert [m.template for m in outbox(workspace.sme.email)] == ["notification"]
     mine = sa.select(Notification.kind).order_by(Notification.id)
     advisor_kinds = list(
         db.session.scalars(mine.where(Notification.user_id == workspace.advisor.id))
