@@ -55,6 +55,7 @@ _add_serve()
 def register_commands(app: Flask) -> None:
     """Add the dx_match commands to the app's CLI (so `flask` and `dx-match` both have them)."""
     from dx_match.accounts.cli import user_group
+    from dx_match.advisory.cli import advisory_group
     from dx_match.notify.cli import mail_group, notify_group
     from dx_match.recommend.cli import recommend_group
     from dx_match.reviews.cli import outcomes_group
@@ -70,6 +71,7 @@ def register_commands(app: Flask) -> None:
         notify_group,
         trust_group,
         outcomes_group,
+        advisory_group,
     ):
         app.cli.add_command(command)
 
@@ -166,6 +168,9 @@ def demo_command(host: str, port: int, no_serve: bool) -> None:
             click.echo(str(problem))
         sys.exit(1)
     click.echo(report.summary())
+    from dx_match.advisory.demo import seed_contract_rules
+
+    seed_contract_rules()
     _bring_search_up_to_date()
     _print_demo_users()
     if current_app.config["DX_ENV"] == "development":

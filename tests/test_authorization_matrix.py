@@ -341,6 +341,17 @@ MATRIX: dict[tuple[str, str], Entry] = {
         lambda c: f"/advisor/sets/{c['set']}/items/{c['item']}/stage",
         409,  # a draft: not yet
     ),
+    ("/advisor/sets/<int:set_id>/items/<int:item_id>/contract", "POST"): advisors(
+        lambda c: f"/advisor/sets/{c['set']}/items/{c['item']}/contract",
+        409,  # a draft: not yet
+    ),
+    # Deadlines: the advisor's own clients only (another advisor's client is 404, tested in
+    # tests/advisory/test_calendar_views.py).
+    ("/advisor/calendar", "GET"): advisors(fixed("/advisor/calendar"), 200),
+    ("/advisor/calendar.ics", "GET"): advisors(fixed("/advisor/calendar.ics"), 200),
+    ("/advisor/clients/<int:client_id>/calendar.ics", "GET"): advisors(
+        lambda c: f"/advisor/clients/{c['client']}/calendar.ics", 200
+    ),
     # The SME side: an invitation link anyone may open (a bad one is 404); sets of one's own
     # organisation (the sent set here belongs to `sme`); everyone else 404, other roles 403.
     ("/clients/claim/<token>", "GET"): public(f"/clients/claim/{BAD_TOKEN}", 404),

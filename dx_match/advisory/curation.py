@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from dx_match import audit
 from dx_match.accounts.models import User
 from dx_match.accounts.permissions import is_member, require_role
-from dx_match.advisory import adoptions, queries, snapshots, stages
+from dx_match.advisory import adoptions, notices, queries, snapshots, stages
 from dx_match.advisory.models import RESPONSES, AdvisorClient, RecommendationSet, SetItem
 from dx_match.advisory.services import AccessRevoked, active_client, add_event, claim_link
 from dx_match.db import utcnow
@@ -255,6 +255,7 @@ def send(actor: User | None, set_id: int) -> RecommendationSet:
         claim_link=link_to_claim,
     )
     add_event(client, "set_sent", actor, set=row.id, items=len(row.items))
+    notices.set_sent(row)
     audit.record(actor, "advisory.set_send", "advisory_set", row.id, {"client": client.id})
     db.session.commit()
     return row
@@ -308,6 +309,8 @@ def respond(actor: User | None, set_id: int, item_id: int, response: str, reason
     add_event(
         row.client, "item_response", actor, set=row.id, item=item.item_slug, response=response
     )
+    if not row.client.revoked:
+        notices.responded(row, item)
     db.session.commit()
     return item
 
@@ -351,6 +354,30 @@ def move_stage(
         "advisory_set_item",
         item.id,
         {"stage": target, "on": on.isoformat()},
+    )
+    db.session.commit()
+    return item
+
+
+def plan_contract(actor: User | None, set_id: int, item_id: int, on: date | None) -> SetItem:
+    """Record (or clear, with None) the day the client plans to sign for a tool item."""
+    row = advisor_set(actor, set_id)
+    if row.state != "sent":
+        raise Conflict("only a sent set is followed up")
+    if row.client.revoked:
+        raise AccessRevoked("the client revoked your access")
+    item = next((i for i in row.items if i.id == item_id), None)
+    if item is None:
+        raise NotFound("item")
+    if item.item_kind != "tool":
+        raise ValidationFailed(["contract_planned_on"])
+    item.contract_planned_on = on
+    audit.record(
+        actor,
+        "advisory.contract_planned",
+        "advisory_set_item",
+        item.id,
+        {"on": on.isoformat() if on else None},
     )
     db.session.commit()
     return item

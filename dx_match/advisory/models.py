@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -110,6 +110,8 @@ class SetItem(Base):
     #: The follow-up stage the advisor recorded (see stages.py) and the date of each stage.
     stage: Mapped[str | None] = mapped_column(sa.String(12), index=True)
     stage_dates: Mapped[dict[str, str]] = mapped_column(sa.JSON, default=dict)
+    #: A tool item's planned contract (or payment) date, checked against grant decisions.
+    contract_planned_on: Mapped[date | None]
 
     set: Mapped[RecommendationSet] = relationship(back_populates="items")
 
@@ -129,3 +131,24 @@ class ClientEvent(Base):
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
 
     client: Mapped[AdvisorClient] = relationship(back_populates="events")
+
+
+class SentReminder(Base):
+    """One reminder mailed to an advisor: the key makes the daily run idempotent."""
+
+    __tablename__ = "advisory_reminders"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "advisor_id", "item_id", "kind", "due_on", name="advisory_reminder_once"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("advisory_set_items.id", ondelete="CASCADE"), index=True
+    )
+    #: e.g. "closes_14", "closes_3", "outcome_3", "outcome_12" (see reminders.py).
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    due_on: Mapped[date]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

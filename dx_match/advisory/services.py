@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from dx_match import audit
 from dx_match.accounts.models import User
 from dx_match.accounts.permissions import is_member, require_role
-from dx_match.advisory import adoptions, queries
+from dx_match.advisory import adoptions, notices, queries
 from dx_match.advisory.links import InvitationInvalid, invitation_token, read_invitation
 from dx_match.advisory.models import CLIENT_LOCALES, AdvisorClient, ClientEvent
 from dx_match.db import utcnow
@@ -69,6 +69,14 @@ def record_access(
     if object_id is not None:
         details["id"] = object_id
     audit.record(actor, "advisory.access", "advisory_client", client.id, details)
+    db.session.commit()
+
+
+def record_calendar_access(actor: User, clients: list[AdvisorClient], what: str) -> None:
+    """Audit an advisor's read of its clients' deadlines (one entry per client shown)."""
+    db.session.commit()
+    for client in clients:
+        audit.record(actor, "advisory.access", "advisory_client", client.id, {"what": what})
     db.session.commit()
 
 
@@ -169,6 +177,7 @@ def claim(actor: User | None, token: str) -> AdvisorClient:
     adoptions.record_client_adoptions(client, user)
     add_event(client, "claimed", user, organisation=user.organisation_id)
     audit.record(user, "advisory.claim", "advisory_client", client.id)
+    notices.claimed(client)
     db.session.commit()
     return client
 
@@ -190,6 +199,7 @@ def revoke(actor: User | None, client_id: int) -> AdvisorClient:
         client.revoked_at = utcnow()
         add_event(client, "revoked", actor)
         audit.record(actor, "advisory.revoke", "advisory_client", client.id)
+        notices.revoked(client)
         db.session.commit()
     return client
 

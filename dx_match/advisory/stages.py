@@ -55,3 +55,20 @@ def move(
     """The new stage dates after a checked move (a skipped stage gets no date)."""
     check_move(kind, current, target, on=on, dates=dates, today=today)
     return {**dates, target: on.isoformat()}
+
+
+def grant_decided_on(dates: dict[str, str]) -> date | None:
+    """A subsidy item's grant decision (交付決定): the date it reached "adopted" (granted)."""
+    value = dates.get("adopted")
+    return date.fromisoformat(value) if value else None
+
+
+def contract_too_early(planned: date | None, grants: list[date | None]) -> bool:
+    """Whether a contract planned on `planned` comes before a grant decision it must wait for.
+
+    `grants` holds the decision date (None: not decided yet) of each subsidy that funds the
+    tool and allows contracts only after its decision. Signing on the decision day is fine.
+    """
+    if planned is None:
+        return False
+    return any(granted is None or planned < granted for granted in grants)

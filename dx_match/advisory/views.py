@@ -27,7 +27,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dx_match.accounts.permissions import current_account, role_required
-from dx_match.advisory import curation, documents, outcomes, queries, services, stages
+from dx_match.advisory import (
+    calendar,
+    curation,
+    deadlines,
+    documents,
+    outcomes,
+    queries,
+    services,
+    stages,
+)
 from dx_match.advisory.forms import (
     EVENT_LABELS,
     KIND_LABELS,
@@ -41,6 +50,7 @@ from dx_match.advisory.forms import (
 from dx_match.advisory.links import InvitationInvalid
 from dx_match.advisory.models import AdvisorClient, RecommendationSet
 from dx_match.advisory.pdf import PdfUnavailable, render_pdf
+from dx_match.db import utcnow
 from dx_match.errors import Conflict, ValidationFailed
 from dx_match.i18n import ui_language
 from dx_match.survey import queries as survey_queries
@@ -74,6 +84,12 @@ def snapshot_money(snapshot: dict[str, Any], key: str) -> str:
 
     value = snapshot.get(key)
     return money(Decimal(value), snapshot.get("currency") or "USD") if value else ""
+
+
+@bp.app_template_global()
+def deadline_summary(entry: calendar.Entry) -> str:
+    """What a calendar entry is about, in the page's language."""
+    return deadlines.summary(entry, ui_language())
 
 
 @bp.context_processor
@@ -141,7 +157,51 @@ def client(client_id: int) -> ResponseReturnValue:
         client=row,
         versions=queries.visible_versions(row),
         events=queries.visible_events(row),
+        months=calendar.by_month(calendar.entries(deadlines.facts_for([row]), today())),
+        today=today(),
     )
+
+
+@bp.get("/advisor/calendar")
+@role_required("advisor")
+def calendar_page() -> ResponseReturnValue:
+    """Deadlines of every client that has not revoked access, by month."""
+    actor = _actor()
+    clients = deadlines.own_active_clients(actor.id)
+    services.record_calendar_access(actor, clients, "calendar")
+    found = calendar.entries(deadlines.facts_for(clients), today())
+    return render_template("advisory/calendar.html", months=calendar.by_month(found), today=today())
+
+
+def _ics(found: list[calendar.Entry], filename: str) -> Response:
+    body = deadlines.ics(found, ui_language(), request.host_url.rstrip("/"), utcnow())
+    return Response(
+        body,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/advisor/calendar.ics")
+@role_required("advisor")
+def calendar_ics() -> ResponseReturnValue:
+    """The advisor's calendar as an .ics file."""
+    actor = _actor()
+    clients = deadlines.own_active_clients(actor.id)
+    services.record_calendar_access(actor, clients, "calendar.ics")
+    return _ics(calendar.entries(deadlines.facts_for(clients), today()), "deadlines.ics")
+
+
+@bp.get("/advisor/clients/<int:client_id>/calendar.ics")
+@role_required("advisor")
+def client_ics(client_id: int) -> ResponseReturnValue:
+    """One client's deadlines as an .ics file (empty once the client revoked access)."""
+    actor = _actor()
+    row = services.own_client(actor, client_id)
+    services.record_access(actor, row, "calendar.ics")
+    row = services.own_client(actor, client_id)
+    found = calendar.entries(deadlines.facts_for([row]), today())
+    return _ics(found, f"client-{row.id}-deadlines.ics")
 
 
 @bp.post("/advisor/clients/<int:client_id>/invite")
@@ -209,6 +269,7 @@ def set_page(set_id: int) -> ResponseReturnValue:
         set=row,
         cutoff=row.client.revoked_at,
         next_stages={i.id: stages.next_stages(i.item_kind, i.stage) for i in row.items},
+        warnings=deadlines.contract_warnings(row.client),
         today=today(),
     )
 
@@ -254,7 +315,13 @@ def preview(set_id: int) -> ResponseReturnValue:
     row = curation.advisor_set(actor, set_id)
     services.record_access(actor, row.client, "preview", row.id)
     row = curation.advisor_set(actor, set_id)
-    return render_template("advisory/sme_set.html", set=row, preview=True, problems={})
+    return render_template(
+        "advisory/sme_set.html",
+        set=row,
+        preview=True,
+        problems={},
+        warnings=deadlines.contract_warnings(row.client),
+    )
 
 
 @bp.post("/advisor/sets/<int:set_id>/send")
@@ -390,6 +457,26 @@ def admin_outcomes() -> ResponseReturnValue:
     return render_template("advisory/admin_outcomes.html", rows=outcomes.all_advisors(today()))
 
 
+@bp.post("/advisor/sets/<int:set_id>/items/<int:item_id>/contract")
+@role_required("advisor")
+def contract(set_id: int, item_id: int) -> ResponseReturnValue:
+    """Record (or clear) the day the client plans to sign for a tool."""
+    typed = request.form.get("contract_planned_on", "").strip()
+    try:
+        day = date.fromisoformat(typed) if typed else None
+    except ValueError:
+        curation.advisor_set(_actor(), set_id)  # others' sets stay 404
+        flash(_("Enter the date as YYYY-MM-DD (you typed %(typed)s).", typed=typed), "error")
+    else:
+        try:
+            curation.plan_contract(_actor(), set_id, item_id, day)
+        except ValidationFailed:
+            flash(_("Only a tool has a contract date."), "error")
+        else:
+            flash(_("The planned contract date is recorded."), "success")
+    return redirect(url_for("advisory.set_page", set_id=set_id) + f"#item-{item_id}"), 303
+
+
 # -- the SME's side -----------------------------------------------------------------------
 
 
@@ -428,7 +515,13 @@ def _render_sme_set(
     row: RecommendationSet, problems: dict[int, str] | None = None, status: int = 200
 ) -> ResponseReturnValue:
     return (
-        render_template("advisory/sme_set.html", set=row, preview=False, problems=problems or {}),
+        render_template(
+            "advisory/sme_set.html",
+            set=row,
+            preview=False,
+            problems=problems or {},
+            warnings=deadlines.contract_warnings(row.client),
+        ),
         status,
     )
 

@@ -208,6 +208,9 @@ class Subsidy(TimestampMixin, Base):
     verified_at: Mapped[date | None]
     source_url: Mapped[str | None] = mapped_column(sa.String(500))
     extra: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    #: Ours, not the exchange format's: a contract or payment before the grant decision
+    #: (交付決定) makes the expense ineligible (Japan's IT導入補助金, for one).
+    contract_after_grant: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     def window_state(self, today: date) -> str:
         """`open`, `upcoming` or `closed` on the given day."""

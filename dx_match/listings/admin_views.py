@@ -76,9 +76,14 @@ def _subsidy_form(slug: str | None) -> ResponseReturnValue:
         row = catalog_admin.subsidy_form_row(slug) if slug else {}
         if row is None:
             abort(404)
+        found = catalog_admin.subsidy(slug) if slug else None
         form = SubsidyForm(
             formdata=None,
-            data=row_to_data("subsidy", row) | {"base": catalog_admin.subsidy_base(slug)},
+            data=row_to_data("subsidy", row)
+            | {
+                "base": catalog_admin.subsidy_base(slug),
+                "contract_after_grant": bool(found and found.contract_after_grant),
+            },
         )
         return render_template("admin/subsidy_form.html", form=form, slug=slug)
     if not form.validate():
@@ -87,7 +92,11 @@ def _subsidy_form(slug: str | None) -> ResponseReturnValue:
     row, _kept = form_to_row("subsidy", form)
     try:
         found = catalog_admin.save_subsidy(
-            current_account(), row, base=form.base.data or NEW_BASE, slug=slug
+            current_account(),
+            row,
+            base=form.base.data or NEW_BASE,
+            slug=slug,
+            contract_after_grant=bool(form.contract_after_grant.data),
         )
     except ListingInvalid as exc:
         unplaced = show_problems("subsidy", form, exc.problems, [])

@@ -41,9 +41,17 @@ def subsidy_form_row(slug: str) -> dict[str, Any] | None:
 
 
 def save_subsidy(
-    actor: User | None, raw: dict[str, Any], *, base: str, slug: str | None = None
+    actor: User | None,
+    raw: dict[str, Any],
+    *,
+    base: str,
+    slug: str | None = None,
+    contract_after_grant: bool | None = None,
 ) -> Subsidy:
-    """Create or update a subsidy (every field, the verified_at stamp included)."""
+    """Create or update a subsidy (every field, the verified_at stamp included).
+
+    `contract_after_grant` is our own setting, outside the exchange format: None keeps it.
+    """
     require_role(actor, "admin")
     if slug is not None:
         raw = raw | {"slug": slug}
@@ -59,9 +67,18 @@ def save_subsidy(
         raise StaleEdit(str(_l("The subsidy changed since you began editing it.")), current)
     outcome = upsert_row("subsidies", row)
     audit.record(actor, f"subsidy.{outcome}", "subsidy", row["slug"])
-    db.session.commit()
     found = subsidy(row["slug"])
     assert found is not None
+    if contract_after_grant is not None and found.contract_after_grant != contract_after_grant:
+        found.contract_after_grant = contract_after_grant
+        audit.record(
+            actor,
+            "subsidy.contract_rule",
+            "subsidy",
+            found.slug,
+            {"contract_after_grant": contract_after_grant},
+        )
+    db.session.commit()
     return found
 
 

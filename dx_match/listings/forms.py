@@ -290,6 +290,14 @@ class SubsidyForm(FlaskForm):  # type: ignore[misc]
     )
     currency = StringField(_l("Currency"), validators=[Optional(), Length(max=3), printable])
     registered_tools_only = BooleanField(_l("Only tools registered for it"))
+    #: Kept in our database only, not in the exchange format (partners' files round-trip).
+    contract_after_grant = BooleanField(
+        _l("Contracts only after the grant decision"),
+        description=_l(
+            "Signing or paying before the grant decision makes the expense ineligible; "
+            "advisors are warned about contracts planned earlier."
+        ),
+    )
     opens = DateField(_l("Opens"), validators=[Optional()])
     closes = DateField(_l("Closes"), validators=[Optional()])
     url = StringField(_l("Address"), validators=[Optional(), Length(max=500), printable])

@@ -44,6 +44,34 @@ KINDS: dict[str, Kind] = {
     "listing_rejected": Kind(
         _l("Your listing %(slug)s was not approved"), _l("A listing of yours is not approved"), True
     ),
+    "advisory_set_sent": Kind(
+        _l("Your advisor sent recommendations: %(title)s"),
+        _l("An advisor sends your company recommendations"),
+        True,  # members other than the contact address, which gets the set's own mail
+    ),
+    "advisory_response": Kind(
+        _l("%(client)s answered about %(item)s"),
+        _l("A client answers about an item you recommended"),
+        True,
+    ),
+    "advisory_claimed": Kind(
+        _l("%(client)s linked its company account to you"),
+        _l("A client claims its invitation"),
+        True,
+    ),
+    "advisory_revoked": Kind(
+        _l("%(client)s revoked your access"), _l("A client revokes your access"), True
+    ),
+    "advisory_window_closing": Kind(
+        _l("%(client)s: %(subsidy)s closes on %(day)s and is not applied for yet"),
+        _l("Reminders before a client's subsidy window closes"),
+        True,
+    ),
+    "advisory_outcome_due": Kind(
+        _l("%(client)s: the outcome report for %(item)s is due (%(day)s)"),
+        _l("Reminders when a client's outcome report is due"),
+        True,
+    ),
 }
 
 GENERIC_TEXT = _l("You have a new notification")

@@ -149,3 +149,33 @@ def test_a_new_subsidy(admin) -> None:
     found = db.session.scalars(sa.select(Subsidy).where(Subsidy.slug == "tw-new-grant")).one()
     assert found.verified_at == date(2026, 11, 30) and found.name == {"en": "New grant"}
     assert "tw-new-grant" in admin.get("/admin/subsidies").get_data(as_text=True)
+
+
+def test_the_contract_rule_is_edited_but_stays_out_of_the_exchange_format(admin) -> None:
+    from dx_match.catalog import canonical
+    from dx_match.catalog.exchange import import_catalog
+    from dx_match.cli import DEMO_CATALOG
+
+    form = _subsidy_form(admin, "jp-it-intro")
+    assert "contract_after_grant" not in form
+    before = canonical.subsidy_row(
+        db.session.scalars(sa.select(Subsidy).where(Subsidy.slug == "jp-it-intro")).one()
+    )
+    response = admin.post(
+        "/admin/subsidies/jp-it-intro/edit", data=form | {"contract_after_grant": "y"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    db.session.expire_all()
+    row = db.session.scalars(sa.select(Subsidy).where(Subsidy.slug == "jp-it-intro")).one()
+    assert row.contract_after_grant is True
+    assert _subsidy_form(admin, "jp-it-intro")["contract_after_grant"] == ["y"]
+    # The exchange row has no new field, and re-importing partners' files keeps our setting.
+    assert canonical.subsidy_row(row).keys() == before.keys()
+    assert "contract_after_grant" not in before
+    assert import_catalog(DEMO_CATALOG).ok
+    db.session.expire_all()
+    assert db.session.get(Subsidy, row.id).contract_after_grant is True  # type: ignore[union-attr]
+    actions = db.session.scalars(
+        sa.select(AuditEntry.action).where(AuditEntry.target_id == "jp-it-intro")
+    )
+    assert "subsidy.contract_rule" in list(actions)
