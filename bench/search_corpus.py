@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from dx_match.catalog.pricing import PlanPrice
 from dx_match.search.documents import ToolRecord
-from dx_match.search.docvalues import Filters
+from dx_match.search.docvalues import Filters, fresh_since
 
 LANGS = ("zh-TW", "ja", "en")
 # Function code -> phrases SMEs and vendors use for it, per language.
@@ -413,7 +414,21 @@ def synthesize(tool_id: int, seed: int, n_vendors: int) -> ToolRecord:
         integrations=tuple(rng.sample(INTEGRATIONS, rng.randint(0, 4))),
         plans=_plans(rng, market),
         created_at=EPOCH + timedelta(days=rng.randrange(2300)),
+        **_trust(random.Random(seed * 31 + tool_id)),
     )
+
+
+def _trust(rng: random.Random) -> dict[str, Any]:
+    """Ratings (a third of the tools reviewed) and verification days (most in the last two
+    years, relative to today like the "fresh" facet), from their own generator so that adding
+    them left every other field of the corpus as it was."""
+    reviewed = rng.random() < 0.35
+    verified = rng.random() < 0.8
+    return {
+        "rating": round(rng.uniform(2.5, 5.0), 1) if reviewed else None,
+        "rating_count": rng.randint(1, 40) if reviewed else 0,
+        "verified_at": date.today() - timedelta(days=rng.randrange(730)) if verified else None,
+    }
 
 
 def _plans(rng: random.Random, market: str) -> tuple[PlanPrice, ...]:
@@ -502,6 +517,8 @@ def random_filters(rng: random.Random) -> Filters:
         "deployments": lambda: rng.choice((("cloud",), ("on_premise",), ("cloud", "hybrid"))),
         "subsidies": lambda: (rng.choice((*TW_SUBSIDIES, *JP_SUBSIDIES)),),
         "trial": lambda: True,
+        "min_rating": lambda: 4.0,
+        "verified_since": lambda: fresh_since(date.today()),
         "max_price": lambda: rng.choice((Decimal(1000), Decimal(3000))),
         "price_bands": lambda: (rng.choice(("free", "under_30", "30_100")),),
     }

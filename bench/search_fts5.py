@@ -20,6 +20,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from dx_match.i18n import localized
 from dx_match.search import docvalues as docvalues_module
 from dx_match.search import query as q
 from dx_match.search.documents import FIELD_BOOSTS, TEXT_FIELDS, SearchDocument
-from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters
+from dx_match.search.docvalues import PRICE_BANDS, DocValues, Filters, fresh_since
 from dx_match.search.service import SearchRequest
 from dx_match.taxonomy.codes import industry_covers, region_covers
 
@@ -117,7 +118,8 @@ class Fts5Baseline:
         names = ", ".join(f"name_{i} TEXT" for i in range(len(UI_LANGS)))
         db.execute(
             "CREATE TABLE tools (id INTEGER PRIMARY KEY, deployment TEXT, trial INT, "
-            f"registered INT, no_industries INT, no_regions INT, cost1 REAL, langs TEXT, {names})"
+            f"registered INT, no_industries INT, no_regions INT, cost1 REAL, langs TEXT, "
+            f"rating REAL, verified INT, {names})"
         )
         db.execute(
             "CREATE TABLE facet (kind TEXT, tool_id INT, code TEXT, "
@@ -133,7 +135,7 @@ class Fts5Baseline:
         for row, record in enumerate(dv.records):
             names_ = [localized(record.name, lang).casefold() for lang in UI_LANGS]
             db.execute(
-                "INSERT INTO tools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO tools VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     record.id,
                     record.deployment or "",
@@ -143,6 +145,8 @@ class Fts5Baseline:
                     int(not record.regions),
                     float(cost[row]) if np.isfinite(cost[row]) else 1e300,
                     " " + " ".join(record.languages) + " ",
+                    record.rating or 0.0,
+                    record.verified_at.toordinal() if record.verified_at else 0,
                     *names_,
                 ),
             )
@@ -228,6 +232,10 @@ class Fts5Baseline:
             out["subsidy_registered"] = ("t.registered", [])
         if filters.trial:
             out["trial"] = ("t.trial", [])
+        if filters.min_rating is not None:
+            out["rating"] = ("t.rating >= ?", [filters.min_rating - 1e-9])
+        if filters.verified_since is not None:
+            out["fresh"] = ("t.verified >= ?", [filters.verified_since.toordinal()])
         if filters.max_price is not None:
             limit = self.docvalues.to_base(filters.max_price, filters.currency) * (1 + 1e-9)
             out["max_price"] = ("t.cost1 <= ?", [limit])
@@ -269,7 +277,10 @@ class Fts5Baseline:
         total = rows[0][1] if rows else 0
         if not rows and request.page > 1:
             total = self._count(source, args, where, where_args)
-        facets = self._facets(source, args, conditions) if request.facets else {}
+        facets = {}
+        if request.facets:
+            fresh = request.filters.verified_since or fresh_since(date.today())
+            facets = self._facets(source, args, conditions, fresh)
         return Answer([r[0] for r in rows], total, facets)
 
     def _count(self, source: str, args: list[Any], where: str, where_args: list[Any]) -> int:
@@ -299,7 +310,11 @@ class Fts5Baseline:
         return text_query
 
     def _facets(
-        self, source: str, args: list[Any], conditions: Mapping[str, tuple[str, list[Any]]]
+        self,
+        source: str,
+        args: list[Any],
+        conditions: Mapping[str, tuple[str, list[Any]]],
+        fresh: date,
     ) -> dict[str, dict[str, int]]:
         """Disjunctive counts: each facet over the matches and every other facet's filter."""
         assert self.db is not None
@@ -333,7 +348,13 @@ class Fts5Baseline:
             f"SELECT 'deployment', t.deployment, count(*) {join} WHERE {others('deployment')} "
             "GROUP BY t.deployment"
         )
-        for name, column in (("trial", "t.trial"), ("subsidy_registered", "t.registered")):
+        yes_no = (
+            ("trial", "t.trial"),
+            ("subsidy_registered", "t.registered"),
+            ("rating", "t.rating >= 4 - 1e-9"),  # the sidecar's "4 stars and up"
+            ("fresh", f"t.verified >= {fresh.toordinal()}"),
+        )
+        for name, column in yes_no:
             parts.append(f"SELECT '{name}', 'yes', sum({column}) {join} WHERE {others(name)}")
         for band, _low, _high in PRICE_BANDS:
             parts.append(
@@ -353,6 +374,8 @@ class Fts5Baseline:
         result["regions"] = dict.fromkeys(self.region_codes, 0)
         result["trial"] = {"yes": 0}
         result["subsidy_registered"] = {"yes": 0}
+        result["rating"] = {"yes": 0}
+        result["fresh"] = {"yes": 0}
         result["price"] = {band: 0 for band, _lo, _hi in PRICE_BANDS}
         empty = {"industries": 0, "regions": 0}
         for name, code, count in rows:
