@@ -167,7 +167,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "DX_REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Anonymous tool list and tool pages, kept per catalog state (dx_match/pagecache/):
-        # in Redis when DX_REDIS_URL is set, else up to DX_PAGE_CACHE_MB in each process.
+        # in Redis when DX_REDIS_URL is set, else up to DX_PAGE_CACHE_MB in instance/pagecache/.
         "DX_PAGE_CACHE": page_cache,
         "DX_PAGE_CACHE_MB": page_cache_mb,
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -98,13 +98,18 @@ def check_sqlite_pragmas(engine: sa.Engine) -> None:
 
 #: Requests that never change state (the app's rule, held by the authorization matrix tests).
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: POST endpoints that only compute an answer from the body (no state, no credentials used):
+#: they need no CSRF token (api/views.py) and take no write lock, like GETs.
+READ_ONLY_POSTS: set[str] = set()
 
 
 def _reads_only() -> bool:
     """Whether this transaction belongs to a request that only reads."""
     from flask import has_request_context, request
 
-    return has_request_context() and request.method in READ_ONLY_METHODS
+    return has_request_context() and (
+        request.method in READ_ONLY_METHODS or request.endpoint in READ_ONLY_POSTS
+    )
 
 
 @sa.event.listens_for(sa.engine.Engine, "begin")

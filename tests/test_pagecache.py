@@ -23,6 +23,7 @@ from dx_match.pagecache.cache import (
     REDIS_PREFIX,
     REDIS_TTL_SECONDS,
     CachedPage,
+    DiskStore,
     MemoryStore,
     PageCache,
     RedisStore,
@@ -30,6 +31,7 @@ from dx_match.pagecache.cache import (
 from dx_match.pagecache.token import catalog_state
 from dx_match.reviews.models import Adoption, Review
 from tests.conftest import AuthActions
+from tests.recommend.conftest import CAFE_TAIPEI
 
 SLUG = "jadeledger-books"
 
@@ -226,3 +228,96 @@ def test_an_unreachable_redis_means_rendering_not_an_error(app: Flask) -> None:
     with app.app_context():
         store.put("k", b"x")
         assert store.get("k") is None
+
+
+def test_pages_on_disk_are_shared_by_the_processes_of_a_machine(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two stores on one folder stand for two gunicorn workers (or a worker and its successor)."""
+    one, other = DiskStore(tmp_path / "pc", 1024 * 1024), DiskStore(tmp_path / "pc", 1024 * 1024)
+    page = CachedPage("<p>shared</p>", (("tool", 1, 2),))
+    with app.app_context():
+        assert other.get("k") is None
+        one.put("k", page.pack())
+        data = other.get("k")
+    assert data is not None and CachedPage.unpack(data) == page
+
+
+def test_the_disk_store_keeps_within_its_budget(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    store = DiskStore(tmp_path / "pc", 2 * 1024 * 1024)
+    with app.app_context():
+        for i in range(40):  # 40 x 100 KB (incompressible) into 2 MB
+            store.put(f"k{i}", os.urandom(100 * 1024))
+        kept = [i for i in range(40) if store.get(f"k{i}") is not None]
+    assert kept and len(kept) < 40
+    assert 39 in kept  # the newest stay, the oldest went
+    assert sum(f.stat().st_size for f in (tmp_path / "pc").rglob("*") if f.is_file()) < 6 * 1024**2
+
+
+def test_a_locked_disk_store_means_rendering_not_waiting(app: Flask, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+    import time
+
+    store = DiskStore(tmp_path / "pc", 1024 * 1024)
+    with app.app_context():
+        store.put("k", b"x")
+        other = sqlite3.connect(tmp_path / "pc" / "cache.db")
+        other.execute("BEGIN EXCLUSIVE")  # another process holds the write lock
+        started = time.monotonic()
+        store.put("k2", b"y")  # gives up after its lock timeout: not kept, no error
+        assert time.monotonic() - started < 5
+        assert store.get("k") == b"x"  # WAL: reads go on
+        other.rollback()
+        other.close()
+        assert store.get("k2") is None
+
+
+def test_the_embedded_default_keeps_pages_in_the_instance_folder(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dx_match import create_app
+
+    instance = tmp_path / "instance"
+    app = create_app({"DX_INSTANCE_PATH": str(instance), "DX_PAGE_CACHE": True, "DX_REDIS_URL": ""})
+    cache = app.extensions[EXTENSION_KEY]
+    assert isinstance(cache.store, DiskStore) and (instance / "pagecache").is_dir()
+
+
+def test_a_read_only_instance_folder_falls_back_to_memory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dx_match import create_app
+
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "pagecache").write_text("a file where the folder should be")
+    app = create_app({"DX_INSTANCE_PATH": str(instance), "DX_PAGE_CACHE": True, "DX_REDIS_URL": ""})
+    assert isinstance(app.extensions[EXTENSION_KEY].store, MemoryStore)
+
+
+@pytest.mark.usefixtures("cache")
+def test_a_recommendation_is_computed_once_per_profile_day_language_and_catalog(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dx_match.recommend import service as recommend_module
+
+    calls: list[str] = []
+    original = recommend_module.RecommendService.recommend
+
+    def counted(self, profile, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs["lang"])
+        return original(self, profile, **kwargs)
+
+    monkeypatch.setattr(recommend_module.RecommendService, "recommend", counted)
+    profile = dict(CAFE_TAIPEI)
+    url = "/api/v1/recommend?today=2026-11-26"
+    first = client.post(url + "&lang=en", json=profile)
+    again = client.post(url + "&lang=en", json=dict(reversed(profile.items())))  # same profile
+    assert first.status_code == again.status_code == 200
+    assert again.get_json() == first.get_json() and len(calls) == 1
+    client.post(url + "&lang=ja", json=profile)
+    client.post("/api/v1/recommend?today=2027-01-05&lang=en", json=profile)
+    client.post(url + "&lang=en", json={**profile, "employees": 13})
+    assert len(calls) == 4
+    row = canonical.tool_row(tool())
+    row["name"] = {**row["name"], "en": "JadeLedger Books Plus"}
+    exchange.upsert_row("tools", row)
+    db.session.commit()  # a catalog change: a new token, so a fresh answer
+    client.post(url + "&lang=en", json=profile)
+    assert len(calls) == 5

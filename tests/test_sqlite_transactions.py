@@ -12,7 +12,7 @@ from flask import Flask
 import dx_match.db  # noqa: F401  (registers the BEGIN listener on every engine)
 
 
-def _begins(app: Flask, tmp_path: Path, method: str | None) -> list[str]:
+def _begins(app: Flask, tmp_path: Path, method: str | None, path: str = "/") -> list[str]:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'x.db'}")
     statements: list[str] = []
     sa.event.listen(
@@ -26,7 +26,7 @@ def _begins(app: Flask, tmp_path: Path, method: str | None) -> list[str]:
     if method is None:
         run()
     else:
-        with app.test_request_context(method=method):
+        with app.test_request_context(path, method=method):
             run()
     engine.dispose()
     return [s for s in statements if s.startswith("BEGIN")]
@@ -46,6 +46,20 @@ def test_only_writers_take_the_write_lock_at_begin(
     app: Flask, tmp_path: Path, method: str | None, begin: str
 ) -> None:
     assert _begins(app, tmp_path, method) == [begin]
+
+
+@pytest.mark.parametrize(
+    ("path", "begin"),
+    [
+        ("/api/v1/recommend", "BEGIN"),  # computes an answer from the body, writes nothing
+        ("/api/v1/me/tools", "BEGIN IMMEDIATE"),
+        ("/login", "BEGIN IMMEDIATE"),
+    ],
+)
+def test_a_post_that_only_reads_takes_no_write_lock(
+    app: Flask, tmp_path: Path, path: str, begin: str
+) -> None:
+    assert _begins(app, tmp_path, "POST", path) == [begin]
 
 
 def test_a_reader_does_not_wait_for_a_writer(app: Flask, tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ from flask import request
 
 from dx_match.api import params
 from dx_match.api.recommend_schemas import ProfileSchema, RecommendationSchema, RecommendQuery
-from dx_match.api.views import READ_ONLY_POSTS, bp
+from dx_match.api.views import bp
+from dx_match.db import READ_ONLY_POSTS
 from dx_match.errors import InvalidParameters
+from dx_match.pagecache.cache import remember
 from dx_match.recommend.profile import ProfileInvalid
 from dx_match.recommend.service import recommend_service
 
@@ -36,8 +38,17 @@ def recommend(_profile: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
             for name, message in exc.problems
         ]
         raise InvalidParameters(problems) from exc
-    return service.recommend(profile, today=params.day(args.get("today")), lang=lang).to_json()
+    today = params.day(args.get("today"))
+    # The same profile on the same day, catalog and language gets the same answer: SMEs and
+    # advisors re-run a survey unchanged, and partners poll; the answer is kept per catalog state.
+    answer: dict[str, Any] = remember(
+        "recommend",
+        [request.get_json(), today.isoformat(), lang],
+        lambda: service.recommend(profile, today=today, lang=lang).to_json(),
+    )
+    return answer
 
 
-# It reads the body and answers; it changes nothing and uses no session, so no CSRF token.
+# It reads the body and answers; it changes nothing and uses no session: no CSRF token, and on
+# SQLite no write lock (a recommendation takes tens of milliseconds of CPU; writers would queue).
 READ_ONLY_POSTS.add("api.recommend")

@@ -29,6 +29,7 @@ from dx_match.catalog.filters import (
     parse_users,
 )
 from dx_match.catalog.views import rates
+from dx_match.db import READ_ONLY_POSTS
 from dx_match.errors import NotFound
 from dx_match.extensions import csrf
 from dx_match.search.listing import list_tools
@@ -42,8 +43,6 @@ bp = Blueprint(
     description="The catalog: tools, vendors, subsidies, courses, taxonomy and search.",
 )
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-#: POST endpoints that only compute an answer from the body (no state, no credentials used).
-READ_ONLY_POSTS: set[str] = set()
 #: Endpoints that authenticate by bearer token alone (api/auth.py), never by the session cookie.
 TOKEN_ONLY: set[str] = set()
 

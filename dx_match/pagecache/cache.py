@@ -10,16 +10,21 @@ stored. The CSP nonce of the rendering is replaced by a placeholder and each ans
 own; response headers and cookies are made per request by the usual after-request hooks, and
 the views a page counts are counted again on every answer.
 
-Storage: Redis when DX_REDIS_URL is set (shared by every process), else an LRU in each process.
+Storage: Redis when DX_REDIS_URL is set (shared by every process and machine), else a
+diskcache folder under the instance folder (shared by the processes of this machine, and kept
+when gunicorn replaces a worker): a page is rendered once, not once per worker. An LRU in each
+process stands in when that folder cannot be used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -93,6 +98,46 @@ class MemoryStore:
             while self._bytes > self.max_bytes and self._pages:
                 _key, dropped = self._pages.popitem(last=False)
                 self._bytes -= len(dropped)
+
+
+class DiskStore:
+    """Pages shared by the processes of one machine: diskcache (SQLite in WAL mode) in a folder.
+
+    Reads take no lock and write nothing ("least recently stored" eviction). A store that
+    cannot answer at once (a locked or full disk, an unwritable folder) counts as a miss: the
+    page is rendered, and at worst not kept.
+    """
+
+    #: Seconds a get or put may wait for SQLite's lock before it gives up (a miss, not a wait).
+    LOCK_TIMEOUT = 0.25
+
+    def __init__(self, directory: Path, max_bytes: int) -> None:
+        import diskcache
+
+        self._cache = diskcache.Cache(
+            str(directory),
+            size_limit=max_bytes,
+            eviction_policy="least-recently-stored",
+            timeout=self.LOCK_TIMEOUT,
+        )
+        self._errors = (diskcache.Timeout, sqlite3.Error, OSError)
+
+    def get(self, key: str) -> bytes | None:
+        try:
+            data = self._cache.get(key)
+        except self._errors as exc:
+            current_app.logger.warning("page cache: %s unavailable (%s), rendering", self, exc)
+            return None
+        return data if isinstance(data, bytes) else None
+
+    def put(self, key: str, data: bytes) -> None:
+        try:
+            self._cache.set(key, data)
+        except self._errors as exc:
+            current_app.logger.warning("page cache: %s unavailable (%s), not stored", self, exc)
+
+    def __str__(self) -> str:
+        return f"folder {self._cache.directory}"
 
 
 class RedisStore:
@@ -176,6 +221,26 @@ def _key(cache: PageCache) -> str | None:
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
+def remember(name: str, parts: Sequence[Any], compute: Callable[[], Any]) -> Any:
+    """A JSON value computed once per catalog state and deployment for these `parts` (what,
+    besides the catalog, it depends on), kept in the page store; computed afresh when the
+    cache is off. For answers of the API that are pure functions of their request."""
+    cache = page_cache()
+    key = None
+    if cache is not None:
+        token, generation = catalog_state(db.session)
+        if token is not None:
+            identity = json.dumps([cache.fingerprint, token, generation, *parts], sort_keys=True)
+            key = f"{name}:{hashlib.sha256(identity.encode()).hexdigest()}"
+            data = cache.store.get(key)
+            if data is not None:
+                return json.loads(zlib.decompress(data))
+    value = compute()
+    if key is not None and cache is not None:
+        cache.store.put(key, zlib.compress(json.dumps(value).encode(), 1))
+    return value
+
+
 def serve_cached() -> Response | None:
     """Before the view: the stored page for this request, if there is one."""
     cache = page_cache()
@@ -245,7 +310,17 @@ def init_app(app: Flask) -> None:
     app.before_request(serve_cached)
     app.after_request(store_page)
     if app.config["DX_PAGE_CACHE"]:
-        url = app.config["DX_REDIS_URL"]
-        megabytes = app.config["DX_PAGE_CACHE_MB"]
-        store: PageStore = RedisStore(url) if url else MemoryStore(megabytes * 1024 * 1024)
-        app.extensions[EXTENSION_KEY] = PageCache(store, deployment_fingerprint(app))
+        app.extensions[EXTENSION_KEY] = PageCache(_store(app), deployment_fingerprint(app))
+
+
+def _store(app: Flask) -> PageStore:
+    """Redis if configured, else the instance folder's disk store, else memory."""
+    if app.config["DX_REDIS_URL"]:
+        return RedisStore(app.config["DX_REDIS_URL"])
+    budget = app.config["DX_PAGE_CACHE_MB"] * 1024 * 1024
+    folder = Path(app.instance_path) / "pagecache"
+    try:
+        return DiskStore(folder, budget)
+    except (sqlite3.Error, OSError) as exc:  # a read-only or full instance folder
+        app.logger.warning("page cache: %s unusable (%s); keeping pages per process", folder, exc)
+        return MemoryStore(budget)
