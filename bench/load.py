@@ -241,6 +241,12 @@ def main() -> None:
     parser.add_argument("--stress-seconds", type=float, default=60)
     parser.add_argument("--stress-users", type=int, default=200)
     parser.add_argument("--soak-seconds", type=float, default=300)
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="Render every page (DX_PAGE_CACHE=0): the mix repeats about 900 URLs, which the "
+        "page cache otherwise answers after their first visit.",
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="dx-bench-load-"))
@@ -251,6 +257,7 @@ def main() -> None:
         "DX_SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
         "DX_INSTANCE_PATH": str(instance),
         "DX_RATE_LIMITS_ENABLED": "0",
+        "DX_PAGE_CACHE": "0" if args.no_page_cache else "1",
     }
     if args.scale_out:
         if not args.database_url or args.database_url.rstrip("/").endswith("/test"):
@@ -261,6 +268,7 @@ def main() -> None:
             "DX_REDIS_URL": args.redis_url,
         }
     mode = "scale-out (PostgreSQL + postgres search + Redis)" if args.scale_out else "embedded"
+    mode += ", page cache off" if args.no_page_cache else ", page cache on"
     server = None
     server_log = Path(args.server_log).open("ab") if args.server_log else subprocess.DEVNULL  # noqa: SIM115
     try:
