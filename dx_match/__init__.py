@@ -33,7 +33,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from dx_match import errors, i18n, models, security, templating
+    from dx_match import errors, i18n, models, routing, security, templating
     from dx_match.accounts import login as accounts_login
     from dx_match.cli import register_commands
     from dx_match.extensions import babel, csrf, db, migrate
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.babel_locale)
     templating.init_app(app)
     errors.register_handlers(app)
+    routing.init_app(app)  # before any route: ids in URLs within the columns' range
     _register_views(app)
     accounts_login.init_app(app)
     security.init_app(app)  # after the blueprints: it limits some of them as a whole

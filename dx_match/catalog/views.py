@@ -32,6 +32,7 @@ from dx_match.catalog.models import COURSE_FORMATS, Course, Tool
 from dx_match.catalog.pricing import convert
 from dx_match.errors import NotFound
 from dx_match.i18n import localized, pick, ui_language, viewer_currency
+from dx_match.search.records import tool_ratings
 from dx_match.taxonomy.codes import FUNCTION_GROUPS
 
 bp = Blueprint("catalog", __name__)
@@ -175,7 +176,13 @@ def vendor_detail(slug: str) -> str:
         raise NotFound(f"no vendor {slug!r}")
     currency = viewer_currency()
     tools = _by_name(queries.vendor_tools(vendor))
-    cards = [queries.ToolCard(t, costs.monthly_cost(t.plans, 1, currency, rates())) for t in tools]
+    ratings = tool_ratings([t.id for t in tools])
+    cards = [
+        queries.ToolCard(
+            t, costs.monthly_cost(t.plans, 1, currency, rates()), *ratings.get(t.id, (None, 0))
+        )
+        for t in tools
+    ]
     return render_template(
         "catalog/vendor.html",
         vendor=vendor,

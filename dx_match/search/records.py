@@ -66,7 +66,7 @@ def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
             tools = reader.scalars(
                 sa.select(Tool).where(Tool.id.in_(chunk)).options(*tool_loads()).order_by(Tool.id)
             )
-            ratings = _ratings(chunk)
+            ratings = tool_ratings(chunk)
             for tool in tools:
                 record = record_of(tool)
                 if tool.id in ratings:
@@ -76,8 +76,8 @@ def published_records(ids: Sequence[int] | None = None) -> Iterator[ToolRecord]:
             reader.expunge_all()
 
 
-def _ratings(ids: Sequence[int]) -> Mapping[int, tuple[float, int]]:
-    """Ratings of these tools from the registered provider (none when nothing registered)."""
+def tool_ratings(ids: Sequence[int]) -> Mapping[int, tuple[float, int]]:
+    """(average, count) per tool from the registered provider (none when nothing registered)."""
     provider: RatingsProvider | None = (
         current_app.extensions.get(RATINGS_KEY) if has_app_context() else None
     )

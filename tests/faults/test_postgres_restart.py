@@ -121,7 +121,7 @@ class Traffic:
 
 
 def test_requests_fail_cleanly_and_recover_after_a_postgres_restart(
-    cluster: Cluster, tmp_path: Path
+    cluster: Cluster, tmp_path: Path, figures: dict[str, object]
 ) -> None:
     env = base_env(
         DX_ENV="production",
@@ -171,3 +171,16 @@ def test_requests_fail_cleanly_and_recover_after_a_postgres_restart(
     # Back up: every request succeeds again, on the same server processes.
     assert {a[2] for a in after} == {200}, sorted({(a[1], a[2]) for a in after})
     assert "Traceback" not in log.read_text()
+    first_503 = min(a[0] for a in failures)
+    first_200 = min(a[0] for a in traffic.answers if a[0] > up_at and a[2] == 200)
+    last_503 = max((a[0] for a in traffic.answers if a[2] == 503), default=up_at)
+    figures.update(
+        requests=len(traffic.answers),
+        statuses={str(s): sum(a[2] == s for a in traffic.answers) for s in (200, 503, 500, 0)},
+        down_seconds=round(up_at - down_at, 2),
+        first_503_after_stop_s=round(first_503 - down_at, 3),
+        first_200_after_start_s=round(first_200 - up_at, 3),
+        last_503_after_start_s=round(max(last_503 - up_at, 0.0), 3),  # 0: none after the start
+        answers_while_down=len(during),
+        ok_while_down=sum(a[2] == 200 for a in during),  # pages that did not need it
+    )

@@ -74,6 +74,10 @@ def test_cards_and_api_items_show_ratings(
     card = html[html.index(f'/tools/{tool.slug}"') :]
     card = card[: card.index("</article>")]
     assert "<strong>4.5</strong> / 5" in card and "2 reviews" in card
+    vendor_page = client.get(f"/vendors/{tool.vendor.slug}?lang=en").get_data(as_text=True)
+    card = vendor_page[vendor_page.index(f'/tools/{tool.slug}"') :]
+    card = card[: card.index("</article>")]
+    assert "<strong>4.5</strong> / 5" in card and "2 reviews" in card  # the vendor's own page too
     items = client.get("/api/v1/tools?per_page=100").get_json()["items"]
     by_slug = {item["slug"]: item for item in items}
     assert (by_slug[tool.slug]["rating"], by_slug[tool.slug]["rating_count"]) == (4.5, 2)
