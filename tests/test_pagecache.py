@@ -27,6 +27,7 @@ from dx_match.pagecache.cache import (
     MemoryStore,
     PageCache,
     RedisStore,
+    TieredStore,
 )
 from dx_match.pagecache.token import catalog_state
 from dx_match.reviews.models import Adoption, Review
@@ -321,3 +322,27 @@ def test_a_recommendation_is_computed_once_per_profile_day_language_and_catalog(
     db.session.commit()  # a catalog change: a new token, so a fresh answer
     client.post(url + "&lang=en", json=profile)
     assert len(calls) == 5
+
+
+def test_a_tiered_store_answers_repeats_from_the_process_and_shares_the_rest(app: Flask) -> None:
+    import secrets
+
+    key = "test-" + secrets.token_hex(8)
+    shared = MemoryStore(1024 * 1024)  # stands for Redis
+    one, other = TieredStore(MemoryStore(1024), shared), TieredStore(MemoryStore(1024), shared)
+    with app.app_context():
+        one.put(key, b"page")
+        assert other.get(key) == b"page"  # from the shared store
+        shared.put(key, b"changed")  # cannot happen (keys name their content): shows the source
+        assert other.get(key) == b"page"  # now from its own
+        assert TieredStore(MemoryStore(1024), shared).get(key) == b"changed"
+
+
+def test_scale_out_pages_go_through_the_process_to_redis(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dx_match import create_app
+
+    app = create_app(
+        {"DX_INSTANCE_PATH": str(tmp_path), "DX_PAGE_CACHE": True, "DX_REDIS_URL": TEST_REDIS}
+    )
+    store = app.extensions[EXTENSION_KEY].store
+    assert isinstance(store, TieredStore) and isinstance(store.far, RedisStore)

@@ -10,7 +10,8 @@ stored. The CSP nonce of the rendering is replaced by a placeholder and each ans
 own; response headers and cookies are made per request by the usual after-request hooks, and
 the views a page counts are counted again on every answer.
 
-Storage: Redis when DX_REDIS_URL is set (shared by every process and machine), else a
+Storage: Redis when DX_REDIS_URL is set (shared by every process and machine; each process
+keeps its recent pages in front of it), else a
 diskcache folder under the instance folder (shared by the processes of this machine, and kept
 when gunicorn replaces a worker): a page is rendered once, not once per worker. An LRU in each
 process stands in when that folder cannot be used.
@@ -164,6 +165,27 @@ class RedisStore:
             current_app.logger.warning("page cache: Redis unavailable, page not stored")
 
 
+class TieredStore:
+    """A small LRU of this process in front of a shared store. Never stale: a key names
+    everything its page depends on (the catalog state included), so a page under a key never
+    changes; the LRU only saves the shared store's round trip for this worker's repeat pages."""
+
+    def __init__(self, near: MemoryStore, far: PageStore) -> None:
+        self.near, self.far = near, far
+
+    def get(self, key: str) -> bytes | None:
+        data = self.near.get(key)
+        if data is None:
+            data = self.far.get(key)
+            if data is not None:
+                self.near.put(key, data)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        self.near.put(key, data)
+        self.far.put(key, data)
+
+
 @dataclass
 class PageCache:
     """The app's store and the fingerprint of what, besides the catalog, pages depend on."""
@@ -315,9 +337,9 @@ def init_app(app: Flask) -> None:
 
 def _store(app: Flask) -> PageStore:
     """Redis if configured, else the instance folder's disk store, else memory."""
-    if app.config["DX_REDIS_URL"]:
-        return RedisStore(app.config["DX_REDIS_URL"])
     budget = app.config["DX_PAGE_CACHE_MB"] * 1024 * 1024
+    if app.config["DX_REDIS_URL"]:
+        return TieredStore(MemoryStore(budget // 4), RedisStore(app.config["DX_REDIS_URL"]))
     folder = Path(app.instance_path) / "pagecache"
     try:
         return DiskStore(folder, budget)
