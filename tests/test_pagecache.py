@@ -346,3 +346,12 @@ def test_scale_out_pages_go_through_the_process_to_redis(tmp_path) -> None:  # t
     )
     store = app.extensions[EXTENSION_KEY].store
     assert isinstance(store, TieredStore) and isinstance(store.far, RedisStore)
+
+
+@pytest.mark.usefixtures("cache")
+def test_a_refused_profile_is_refused_every_time(client: FlaskClient) -> None:
+    bad = {**CAFE_TAIPEI, "industry": "restaurant"}
+    for _ in range(2):
+        response = client.post("/api/v1/recommend?today=2026-11-26", json=bad)
+        assert response.status_code == 422
+        assert response.get_json()["errors"][0]["parameter"] == "industry"

@@ -30,22 +30,24 @@ def recommend(_profile: dict[str, Any], args: dict[str, Any]) -> dict[str, Any]:
     lang, notices = params.api_language()
     params.refuse(notices)
     service = recommend_service()
-    try:  # the raw body, not the schema's load: the recommender reads the spec's shape itself
-        profile = service.parse(request.get_json())
-    except ProfileInvalid as exc:
-        problems = [
-            {"parameter": name, "in": "body", "problem": "invalid", "detail": message}
-            for name, message in exc.problems
-        ]
-        raise InvalidParameters(problems) from exc
+    body = request.get_json()  # the raw body: the recommender reads the spec's shape itself
     today = params.day(args.get("today"))
-    # The same profile on the same day, catalog and language gets the same answer: SMEs and
-    # advisors re-run a survey unchanged, and partners poll; the answer is kept per catalog state.
-    answer: dict[str, Any] = remember(
-        "recommend",
-        [request.get_json(), today.isoformat(), lang],
-        lambda: service.recommend(profile, today=today, lang=lang).to_json(),
-    )
+
+    def answer_of() -> dict[str, Any]:
+        try:
+            profile = service.parse(body)
+        except ProfileInvalid as exc:
+            problems = [
+                {"parameter": name, "in": "body", "problem": "invalid", "detail": message}
+                for name, message in exc.problems
+            ]
+            raise InvalidParameters(problems) from exc
+        return service.recommend(profile, today=today, lang=lang).to_json()
+
+    # The same body on the same day, catalog and language gets the same answer (its checks
+    # included: the taxonomy they read is part of the catalog state): SMEs and advisors re-run
+    # a survey unchanged, and partners poll. A refused body is never kept.
+    answer: dict[str, Any] = remember("recommend", [body, today.isoformat(), lang], answer_of)
     return answer
 
 
