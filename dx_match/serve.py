@@ -22,9 +22,12 @@ GRACEFUL_TIMEOUT = 30
 #: Keep-alive behind a load balancer: a little longer than nothing, shorter than a worker.
 KEEPALIVE = 5
 #: Workers are replaced after this many requests (plus jitter, so not all at once): memory
-#: from caches that only grow (sidecars of old index generations) is given back.
-MAX_REQUESTS = 5000
-MAX_REQUESTS_JITTER = 500
+#: from caches that only grow (sidecars of old index generations) is given back. A new worker
+#: is cold (its search sidecar and recommender arrays take seconds to build at 10k tools), so
+#: replacements must be rare and spread out: with 5,000 + 0-500 the five workers of a load test
+#: were all replaced within 11 s and stalled the site for as long (p99 14 s under stress).
+MAX_REQUESTS = 20_000
+MAX_REQUESTS_JITTER = 10_000
 #: Backends whose index is files on this machine: exactly one process may write them.
 FILE_INDEXES = ("whoosh", "tantivy")
 
