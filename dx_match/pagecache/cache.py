@@ -226,21 +226,27 @@ def _cacheable() -> bool:
     )
 
 
-def _key(cache: PageCache) -> str | None:
+def _state_key(cache: PageCache, parts: Sequence[Any]) -> str | None:
+    """The key of what `parts` name in the current catalog state and deployment (None before
+    the catalog has a state: a database made without the migrations)."""
     token, generation = catalog_state(db.session)
     if token is None:
-        return None  # no catalog state yet (a database made without the migrations)
-    parts = [
-        cache.fingerprint,
-        token,
-        generation,
-        catalog_views.today().isoformat(),
-        request.host_url,
-        request.full_path,
-        i18n.ui_language(),
-        i18n.viewer_currency(),
-    ]
-    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+        return None
+    identity = [cache.fingerprint, token, generation, *parts]
+    return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
+
+
+def _key(cache: PageCache) -> str | None:
+    return _state_key(
+        cache,
+        [
+            catalog_views.today().isoformat(),
+            request.host_url,
+            request.full_path,
+            i18n.ui_language(),
+            i18n.viewer_currency(),
+        ],
+    )
 
 
 def remember(name: str, parts: Sequence[Any], compute: Callable[[], Any]) -> Any:
@@ -248,17 +254,13 @@ def remember(name: str, parts: Sequence[Any], compute: Callable[[], Any]) -> Any
     besides the catalog, it depends on), kept in the page store; computed afresh when the
     cache is off. For answers of the API that are pure functions of their request."""
     cache = page_cache()
-    key = None
-    if cache is not None:
-        token, generation = catalog_state(db.session)
-        if token is not None:
-            identity = json.dumps([cache.fingerprint, token, generation, *parts], sort_keys=True)
-            key = f"{name}:{hashlib.sha256(identity.encode()).hexdigest()}"
-            data = cache.store.get(key)
-            if data is not None:
-                return json.loads(zlib.decompress(data))
+    key = _state_key(cache, [name, *parts]) if cache is not None else None
+    if cache is not None and key is not None:
+        data = cache.store.get(key)
+        if data is not None:
+            return json.loads(zlib.decompress(data))
     value = compute()
-    if key is not None and cache is not None:
+    if cache is not None and key is not None:
         cache.store.put(key, zlib.compress(json.dumps(value).encode(), 1))
     return value
 
